@@ -1,0 +1,88 @@
+"""Loads what the board shows in a fixed number of queries, whatever the number of cards.
+
+The page, each partial a view returns (a stage column, a card) and later the live push and
+the PDF all render from a Board, so they show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, Stage
+
+
+@dataclass
+class Cell:
+    stage: Stage
+    lane: Lane
+    cards: list[Card] = field(default_factory=list)
+
+
+@dataclass
+class Column:
+    stage: Stage
+    cells: list[Cell]
+    stage_emotions: list[EmotionCard]
+    is_first: bool = False
+    is_last: bool = False
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(cell.cards) for cell in self.cells)
+
+
+@dataclass
+class Board:
+    journey_map: JourneyMap
+    columns: list[Column]
+    action_plans: list[ActionPlan]
+
+    @classmethod
+    def load(cls, journey_map: JourneyMap, *, stage_ids: list[int] | None = None) -> Board:
+        """The whole board, or only the columns of `stage_ids` (for a partial update)."""
+        stages = list(journey_map.stages.with_emotion_summary())
+        shown = [s for s in stages if stage_ids is None or s.pk in stage_ids]
+        shown_ids = [s.pk for s in shown]
+
+        cards = Card.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
+        emotions = EmotionCard.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
+        plans = ActionPlan.objects.filter(journey_map=journey_map).select_related("opportunity")
+
+        emotions_by_card: dict[int, list[EmotionCard]] = defaultdict(list)
+        stage_emotions: dict[int, list[EmotionCard]] = defaultdict(list)
+        for emotion in emotions:
+            if emotion.touchpoint_id:
+                emotions_by_card[emotion.touchpoint_id].append(emotion)
+            else:
+                stage_emotions[emotion.stage_id].append(emotion)
+        plans = list(plans)
+        plans_by_card: dict[int, list[ActionPlan]] = defaultdict(list)
+        for plan in plans:
+            plans_by_card[plan.opportunity_id].append(plan)
+
+        by_cell: dict[tuple[int, str], list[Card]] = defaultdict(list)
+        for card in cards.order_by("position", "id"):
+            card.emotions = emotions_by_card[card.pk]
+            card.plans = plans_by_card[card.pk]
+            by_cell[(card.stage_id, card.lane)].append(card)
+
+        columns = [
+            Column(
+                stage=stage,
+                cells=[Cell(stage, lane, by_cell[(stage.pk, lane)]) for lane in journey_map.lanes],
+                stage_emotions=stage_emotions[stage.pk],
+                is_first=stage.pk == stages[0].pk,
+                is_last=stage.pk == stages[-1].pk,
+            )
+            for stage in shown
+        ]
+        return cls(journey_map=journey_map, columns=columns, action_plans=plans)
+
+    @property
+    def lanes(self) -> list[Lane]:
+        return self.journey_map.lanes
+
+    @property
+    def card_count(self) -> int:
+        return sum(column.card_count for column in self.columns)

@@ -1,0 +1,190 @@
+"""Forms for every edit on the board. Each one is scoped to one map: ids of other maps'
+stages, touchpoints or opportunities are not valid choices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maps import presets
+from maps.models import (
+    ActionPlan,
+    Card,
+    Channel,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    Persona,
+    Stage,
+)
+
+
+class JourneyMapCreateForm(forms.ModelForm):
+    preset = forms.ChoiceField(label=_("Stages"), choices=presets.choices, initial="funnel")
+
+    class Meta:
+        model = JourneyMap
+        fields = ["title", "topic", "map_type", "persona"]
+        widgets = {"title": forms.TextInput(attrs={"autofocus": True})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].empty_label = _("No persona yet")
+
+    def save(self, commit: bool = True) -> JourneyMap:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "preset"}
+        return JourneyMap.objects.create_from_preset(preset=self.cleaned_data["preset"], **data)
+
+
+class JourneyMapDetailsForm(forms.ModelForm):
+    class Meta:
+        model = JourneyMap
+        fields = ["title", "topic", "map_type", "situation", "expectations", "start_point",
+                  "end_point"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 2}),
+            "expectations": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PersonaForm(forms.ModelForm):
+    class Meta:
+        model = Persona
+        fields = ["name", "profile", "goals", "needs", "frustrations", "quote"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2})
+                   for f in ["profile", "goals", "needs", "frustrations"]}
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name"]
+
+
+class DirectionForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("left", _("left")), ("right", _("right")),
+                                           ("up", _("up")), ("down", _("down"))])
+
+
+class CardForm(forms.ModelForm):
+    """Add a card to one cell, or edit its text and touchpoint details."""
+
+    class Meta:
+        model = Card
+        fields = ["stage", "lane", "text", "channel", "channel_other", "is_direct"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}),
+                   "stage": forms.HiddenInput, "lane": forms.HiddenInput}
+
+    def __init__(self, *args, journey_map: JourneyMap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey_map = journey_map
+        self.instance.journey_map = journey_map
+        self.fields["stage"].queryset = journey_map.stages.all()
+        self.fields["lane"].choices = [(lane.value, lane.label) for lane in journey_map.lanes]
+        if self.instance.pk:
+            # Editing keeps the card where it is; moving has its own action.
+            del self.fields["stage"], self.fields["lane"]
+        lane = self.instance.lane or self.data.get("lane") or self.initial.get("lane")
+        if lane != Lane.TOUCHPOINT:
+            for name in ["channel", "channel_other", "is_direct"]:
+                self.fields.pop(name, None)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write something on the card."))
+        return text
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.OTHER and not data.get("channel_other"):
+            self.add_error("channel_other", _("Name the channel."))
+        return data
+
+    def save(self, commit: bool = True) -> Card:
+        card = super().save(commit=False)
+        if card.pk:
+            card.version += 1
+        else:
+            card.position = card.stage.cards.filter(lane=card.lane).count()
+        card.save()
+        return card
+
+
+class CardMoveForm(forms.Form):
+    """Move by direction (keyboard) or to a stage and position (drag and drop)."""
+
+    direction = forms.ChoiceField(required=False, choices=DirectionForm.base_fields[
+        "direction"].choices)
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False)
+    position = forms.IntegerField(required=False, min_value=0)
+
+    def __init__(self, *args, card: Card, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.card = card
+        self.fields["stage"].queryset = card.journey_map.stages.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("direction"):
+            return data
+        if data.get("stage") is None or data.get("position") is None:
+            raise forms.ValidationError(_("Say where the card goes."))
+        return data
+
+    def target(self) -> tuple[Stage, int]:
+        """The stage and position the card ends up at."""
+        data, card = self.cleaned_data, self.card
+        direction = data.get("direction")
+        if not direction:
+            return data["stage"], data["position"]
+        if direction in ("up", "down"):
+            return card.stage, max(0, card.position + (-1 if direction == "up" else 1))
+        stages = list(card.journey_map.stages.all())
+        index = next(i for i, s in enumerate(stages) if s.pk == card.stage_id)
+        index = max(0, min(len(stages) - 1, index + (-1 if direction == "left" else 1)))
+        return stages[index], card.position
+
+
+class EmotionCardForm(forms.ModelForm):
+    score = forms.TypedChoiceField(
+        label=_("score"), coerce=int,
+        choices=[(s, f"{EmotionCard.EMOJI[s]} {s:+d}") for s in range(-2, 3)],
+        error_messages={"invalid_choice": _("An emotion score is between −2 and +2.")},
+    )
+
+    class Meta:
+        model = EmotionCard
+        fields = ["touchpoint", "stage", "score", "words"]
+
+    def __init__(self, *args, journey_map: JourneyMap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.journey_map = journey_map
+        self.fields["touchpoint"].queryset = journey_map.cards.filter(lane=Lane.TOUCHPOINT)
+        self.fields["stage"].queryset = journey_map.stages.all()
+        self.fields["stage"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("touchpoint"):
+            data["stage"] = data["touchpoint"].stage
+            self.instance.stage = data["stage"]
+        elif not data.get("stage") and not self.has_error("stage") and not self.has_error(
+                "touchpoint"):
+            raise forms.ValidationError(_("Attach the emotion card to a touchpoint or a stage."))
+        return data
+
+
+class ActionPlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["opportunity", "what", "owner", "due_date", "status"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "opportunity": forms.HiddenInput}
+
+    def __init__(self, *args, journey_map: JourneyMap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.journey_map = journey_map
+        self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
+        if self.instance.pk:
+            del self.fields["opportunity"]

@@ -1,0 +1,27 @@
+"""Stage presets from DOMAIN.md. Names are translated when a map is created from them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+PRESETS = {
+    "aida": (_("Awareness · interest · purchase · experience · loyalty"),
+             [_("Awareness"), _("Interest"), _("Purchase"), _("Experience"), _("Loyalty")]),
+    "search": (_("Recognition · search · information · comparison · (re)purchase"),
+               [_("Recognition"), _("Search"), _("Gathering information"),
+                _("Comparing and reviewing"), _("Purchase and repurchase")]),
+    "funnel": (_("Recognition · consideration · purchase · retention and referral"),
+               [_("Recognition"), _("Consideration"), _("Purchase"),
+                _("Retention and referral")]),
+    "purchase": (_("Before · during · after purchase"),
+                 [_("Before purchase"), _("During purchase"), _("After purchase")]),
+    "blank": (_("Blank (no stages)"), []),
+}
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, (label, _names) in PRESETS.items()]
+
+
+def stage_names(preset: str) -> list[str]:
+    return [str(name) for name in PRESETS[preset][1]]

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from maps import views
+
+app_name = "maps"
+
+urlpatterns = [
+    path("", views.map_list, name="list"),
+    path("new/", views.map_create, name="create"),
+    path("<int:map_id>/", views.board, name="board"),
+    path("<int:map_id>/details/", views.details_update, name="details-update"),
+    path("<int:map_id>/persona/", views.persona_update, name="persona-update"),
+    path("<int:map_id>/stages/add/", views.stage_add, name="stage-add"),
+    path("<int:map_id>/stages/<int:stage_id>/rename/", views.stage_rename, name="stage-rename"),
+    path("<int:map_id>/stages/<int:stage_id>/move/", views.stage_move, name="stage-move"),
+    path("<int:map_id>/stages/<int:stage_id>/delete/", views.stage_delete, name="stage-delete"),
+    path("<int:map_id>/cards/add/", views.card_add, name="card-add"),
+    path("<int:map_id>/cards/<int:card_id>/", views.card_detail, name="card"),
+    path("<int:map_id>/cards/<int:card_id>/edit/", views.card_update, name="card-update"),
+    path("<int:map_id>/cards/<int:card_id>/move/", views.card_move, name="card-move"),
+    path("<int:map_id>/cards/<int:card_id>/mot/", views.card_mot, name="card-mot"),
+    path("<int:map_id>/cards/<int:card_id>/delete/", views.card_delete, name="card-delete"),
+    path("<int:map_id>/emotions/add/", views.emotion_add, name="emotion-add"),
+    path("<int:map_id>/emotions/<int:emotion_id>/delete/", views.emotion_delete,
+         name="emotion-delete"),
+    path("<int:map_id>/plans/add/", views.plan_add, name="plan-add"),
+    path("<int:map_id>/plans/<int:plan_id>/edit/", views.plan_update, name="plan-update"),
+    path("<int:map_id>/plans/<int:plan_id>/delete/", views.plan_delete, name="plan-delete"),
+]

@@ -1,0 +1,92 @@
+// The little JavaScript journeymap needs beyond htmx: feedback on failed requests,
+// keyboard shortcuts in editors, and drag and drop of cards (buttons do the same by keyboard).
+(function () {
+  "use strict";
+  const body = document.body;
+
+  function toast(text) {
+    const box = document.getElementById("toasts");
+    if (!box || !text) return;
+    const item = document.createElement("div");
+    item.className = "toast";
+    item.textContent = text;
+    box.appendChild(item);
+    setTimeout(() => item.remove(), 6000);
+  }
+
+  // A thin progress bar while any request is under way.
+  let pending = 0;
+  document.addEventListener("htmx:beforeRequest", () => { pending++; body.classList.add("busy"); });
+  document.addEventListener("htmx:afterRequest", () => {
+    pending = Math.max(0, pending - 1);
+    if (!pending) body.classList.remove("busy");
+  });
+  document.addEventListener("htmx:sendError", () => toast(body.dataset.msgNetwork));
+  document.addEventListener("htmx:responseError", (event) => {
+    const status = event.detail.xhr.status;
+    toast(status === 404 ? body.dataset.msgGone : body.dataset.msgError);
+  });
+
+  // Language switch submits on change.
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const form = event.target.closest && event.target.closest("form");
+    if (!form) return;
+    if (event.key === "Escape") {
+      const cancel = form.querySelector("[data-cancel]");
+      const details = form.closest("details");
+      if (cancel) { event.preventDefault(); cancel.click(); }
+      else if (details) { details.open = false; details.querySelector("summary").focus(); }
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.tagName === "TEXTAREA") {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  // Drag and drop: a card may move to any cell of its own lane.
+  let dragged = null;
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest(".card[draggable=true]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+  });
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
+    dragged = null;
+  });
+  function cellFor(event) {
+    const cell = event.target.closest && event.target.closest(".cell[data-lane]");
+    return dragged && cell && cell.dataset.lane === dragged.dataset.lane ? cell : null;
+  }
+  document.addEventListener("dragover", (event) => {
+    const cell = cellFor(event);
+    if (!cell) return;
+    event.preventDefault();
+    document.querySelectorAll(".drop-target").forEach((el) => el !== cell && el.classList.remove("drop-target"));
+    cell.classList.add("drop-target");
+  });
+  document.addEventListener("drop", (event) => {
+    const cell = cellFor(event);
+    if (!cell) return;
+    event.preventDefault();
+    const others = [...cell.querySelectorAll(".card")].filter((c) => c !== dragged);
+    let position = others.length;
+    for (let i = 0; i < others.length; i++) {
+      const box = others[i].getBoundingClientRect();
+      if (event.clientY < box.top + box.height / 2) { position = i; break; }
+    }
+    htmx.ajax("POST", dragged.dataset.moveUrl, {
+      source: dragged,
+      target: "#stage-" + dragged.dataset.stage,
+      swap: "outerHTML",
+      values: { stage: cell.dataset.stage, position: position },
+    });
+  });
+})();

@@ -1,0 +1,1 @@
+# Workshop rooms, teams and participants arrive with the workshop issue.
