@@ -74,6 +74,7 @@ class CardForm(forms.ModelForm):
         fields = ["stage", "lane", "text", "channel", "channel_other", "is_direct"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3}),
                    "stage": forms.HiddenInput, "lane": forms.HiddenInput}
+        error_messages = {"text": {"required": _("Write something on the card.")}}
 
     def __init__(self, *args, journey_map: JourneyMap, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,12 +89,6 @@ class CardForm(forms.ModelForm):
         if lane != Lane.TOUCHPOINT:
             for name in ["channel", "channel_other", "is_direct"]:
                 self.fields.pop(name, None)
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(_("Write something on the card."))
-        return text
 
     def clean(self):
         data = super().clean()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PRESETS = {
     "aida": (_("Awareness · interest · purchase · experience · loyalty"),
-             [_("Awareness"), _("Interest"), _("Purchase"), _("Experience"), _("Loyalty")]),
+             [_("Awareness"), _("Interest"), pgettext_lazy("AIDA stage", "Purchase"),
+              _("Experience"), _("Loyalty")]),
     "search": (_("Recognition · search · information · comparison · (re)purchase"),
                [_("Recognition"), _("Search"), _("Gathering information"),
                 _("Comparing and reviewing"), _("Purchase and repurchase")]),

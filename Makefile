@@ -1,0 +1,79 @@
+# journeymap: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/journeymap
+# Debian packages: the Korean font for the app; the suite also needs a browser, poppler and emoji.
+RUN_DEBS := fonts-nanum
+TEST_DEBS := fonts-nanum fonts-noto-color-emoji chromium poppler-utils
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint format bench install debs-run debs-test clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Installs missing Debian packages when we are root (as on CI and the dev machines);
+# otherwise says what to install.
+define install_debs
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; fi; \
+	fi
+endef
+
+debs-run:
+	$(call install_debs,$(RUN_DEBS))
+
+debs-test:
+	$(call install_debs,$(TEST_DEBS))
+
+var/secret_key:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install debs-run var/secret_key
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  journeymap is running:  http://127.0.0.1:$(PORT)/"
+	@echo "  Log in as  facilitator / journeymap-demo  and open the demo map."
+	@echo "  (Admin: http://127.0.0.1:$(PORT)/admin/ with the same login. Ctrl+C stops.)"
+	@echo ""
+	DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 \
+	  ALLOWED_HOSTS="127.0.0.1,localhost" \
+	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
+
+# The whole suite, once on SQLite and once on PostgreSQL. STRICT=1 (CI) turns every skip
+# for a missing service, font or browser into a failure.
+test: install debs-test test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL="$(or $(DATABASE_URL),$(PG_URL))" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var artifacts .pytest_cache

@@ -1,0 +1,114 @@
+"""Shared fixtures. Services the suite needs (PostgreSQL, Redis, Chromium, the Korean font)
+skip with a reason when missing, unless STRICT=1 (CI), where a missing one fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+STRICT = os.environ.get("STRICT") == "1"
+REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (or, under STRICT=1, fail) when something the test needs is missing."""
+    if available:
+        return
+    if STRICT:
+        pytest.fail(f"{reason} (STRICT=1: a missing dependency fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def postgres_reachable() -> tuple[bool, str]:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return True, ""
+    import psycopg
+
+    try:
+        psycopg.connect(host=db.get("HOST") or None, port=db.get("PORT") or None,
+                        user=db.get("USER") or None, password=db.get("PASSWORD") or None,
+                        dbname="postgres", connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return False, f"PostgreSQL at {db.get('HOST')}:{db.get('PORT')} is not reachable ({exc})"
+    return True, ""
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def korean_font_installed() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True)
+    return "NanumGothic" in out.stdout
+
+
+@pytest.fixture(scope="session")
+def _database_reachable():
+    ok, reason = postgres_reachable()
+    need(ok, f"{reason}. Start PostgreSQL, or run only `make test-sqlite`.")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_database_reachable, django_db_setup):
+    """pytest-django's database set-up, after checking the server is there at all."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def redis_url():
+    need(redis_reachable(), f"Redis is not reachable at {REDIS_URL}; start redis-server.")
+    return REDIS_URL
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", password="pw", is_staff=True,
+                                                 first_name="에디터")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def journey_map(db):
+    from maps.models import JourneyMap
+
+    return JourneyMap.objects.create_from_preset(title="고객 여정", preset="funnel")
+
+
+@pytest.fixture
+def stages(journey_map):
+    return list(journey_map.stages.all())
+
+
+@pytest.fixture
+def make_card(journey_map, stages):
+    from maps.models import Card, Lane
+
+    def make(text="카드", *, stage=None, lane=Lane.ACTION, **extra):
+        stage = stage or stages[0]
+        position = stage.cards.filter(lane=lane).count()
+        return Card.objects.create(journey_map=stage.journey_map, stage=stage, lane=lane,
+                                   text=text, position=position, **extra)
+
+    return make
