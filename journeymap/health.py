@@ -48,5 +48,6 @@ def check_channel_layer() -> str:
 def healthz(request):
     checks = {"database": check_database(), "channel_layer": check_channel_layer()}
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

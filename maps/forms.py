@@ -39,8 +39,15 @@ class JourneyMapCreateForm(forms.ModelForm):
 class JourneyMapDetailsForm(forms.ModelForm):
     class Meta:
         model = JourneyMap
-        fields = ["title", "topic", "map_type", "situation", "expectations", "start_point",
-                  "end_point"]
+        fields = [
+            "title",
+            "topic",
+            "map_type",
+            "situation",
+            "expectations",
+            "start_point",
+            "end_point",
+        ]
         widgets = {
             "situation": forms.Textarea(attrs={"rows": 2}),
             "expectations": forms.Textarea(attrs={"rows": 2}),
@@ -51,8 +58,10 @@ class PersonaForm(forms.ModelForm):
     class Meta:
         model = Persona
         fields = ["name", "profile", "goals", "needs", "frustrations", "quote"]
-        widgets = {f: forms.Textarea(attrs={"rows": 2})
-                   for f in ["profile", "goals", "needs", "frustrations"]}
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 2})
+            for f in ["profile", "goals", "needs", "frustrations"]
+        }
 
 
 class StageForm(forms.ModelForm):
@@ -62,8 +71,9 @@ class StageForm(forms.ModelForm):
 
 
 class DirectionForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("left", _("left")), ("right", _("right")),
-                                           ("up", _("up")), ("down", _("down"))])
+    direction = forms.ChoiceField(
+        choices=[("left", _("left")), ("right", _("right")), ("up", _("up")), ("down", _("down"))]
+    )
 
 
 class CardForm(forms.ModelForm):
@@ -72,8 +82,11 @@ class CardForm(forms.ModelForm):
     class Meta:
         model = Card
         fields = ["stage", "lane", "text", "channel", "channel_other", "is_direct"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3}),
-                   "stage": forms.HiddenInput, "lane": forms.HiddenInput}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "stage": forms.HiddenInput,
+            "lane": forms.HiddenInput,
+        }
         error_messages = {"text": {"required": _("Write something on the card.")}}
 
     def __init__(self, *args, journey_map: JourneyMap, **kwargs):
@@ -109,8 +122,9 @@ class CardForm(forms.ModelForm):
 class CardMoveForm(forms.Form):
     """Move by direction (keyboard) or to a stage and position (drag and drop)."""
 
-    direction = forms.ChoiceField(required=False, choices=DirectionForm.base_fields[
-        "direction"].choices)
+    direction = forms.ChoiceField(
+        required=False, choices=DirectionForm.base_fields["direction"].choices
+    )
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False)
     position = forms.IntegerField(required=False, min_value=0)
 
@@ -143,7 +157,8 @@ class CardMoveForm(forms.Form):
 
 class EmotionCardForm(forms.ModelForm):
     score = forms.TypedChoiceField(
-        label=_("score"), coerce=int,
+        label=_("score"),
+        coerce=int,
         choices=[(s, f"{EmotionCard.EMOJI[s]} {s:+d}") for s in range(-2, 3)],
         error_messages={"invalid_choice": _("An emotion score is between −2 and +2.")},
     )
@@ -164,8 +179,11 @@ class EmotionCardForm(forms.ModelForm):
         if data.get("touchpoint"):
             data["stage"] = data["touchpoint"].stage
             self.instance.stage = data["stage"]
-        elif not data.get("stage") and not self.has_error("stage") and not self.has_error(
-                "touchpoint"):
+        elif (
+            not data.get("stage")
+            and not self.has_error("stage")
+            and not self.has_error("touchpoint")
+        ):
             raise forms.ValidationError(_("Attach the emotion card to a touchpoint or a stage."))
         return data
 
@@ -174,8 +192,10 @@ class ActionPlanForm(forms.ModelForm):
     class Meta:
         model = ActionPlan
         fields = ["opportunity", "what", "owner", "due_date", "status"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "opportunity": forms.HiddenInput}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opportunity": forms.HiddenInput,
+        }
 
     def __init__(self, *args, journey_map: JourneyMap, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,8 +23,9 @@ class Persona(models.Model):
     """The customer a map follows. One persona can serve several maps."""
 
     name = models.CharField(_("name"), max_length=NAME_MAX)
-    profile = models.TextField(_("profile"), max_length=1000, blank=True,
-                               help_text=_("Age, job, situation."))
+    profile = models.TextField(
+        _("profile"), max_length=1000, blank=True, help_text=_("Age, job, situation.")
+    )
     goals = models.TextField(_("goals"), max_length=1000, blank=True)
     needs = models.TextField(_("needs"), max_length=1000, blank=True)
     frustrations = models.TextField(_("frustrations"), max_length=1000, blank=True)
@@ -93,19 +94,29 @@ class JourneyMapQuerySet(models.QuerySet):
 
 class JourneyMap(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    topic = models.CharField(_("topic"), max_length=300, blank=True,
-                             help_text=_("The business problem or team goal."))
-    map_type = models.CharField(_("map type"), max_length=20, choices=MapType.choices,
-                                default=MapType.CURRENT)
-    persona = models.ForeignKey(Persona, verbose_name=_("persona"), on_delete=models.SET_NULL,
-                                null=True, blank=True, related_name="journey_maps")
-    situation = models.TextField(_("scenario"), max_length=1000, blank=True,
-                                 help_text=_("The situation the persona is in."))
+    topic = models.CharField(
+        _("topic"), max_length=300, blank=True, help_text=_("The business problem or team goal.")
+    )
+    map_type = models.CharField(
+        _("map type"), max_length=20, choices=MapType.choices, default=MapType.CURRENT
+    )
+    persona = models.ForeignKey(
+        Persona,
+        verbose_name=_("persona"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journey_maps",
+    )
+    situation = models.TextField(
+        _("scenario"), max_length=1000, blank=True, help_text=_("The situation the persona is in.")
+    )
     expectations = models.TextField(_("expectations"), max_length=1000, blank=True)
     start_point = models.CharField(_("start point"), max_length=300, blank=True)
     end_point = models.CharField(_("end point"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -193,23 +204,26 @@ class Card(models.Model):
     """A sticky note in one cell of the board: a stage (column) and a lane (row)."""
 
     journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE, related_name="cards")
-    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.CASCADE,
-                              related_name="cards")
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="cards"
+    )
     lane = models.CharField(_("lane"), max_length=20, choices=Lane.choices)
     position = models.PositiveIntegerField(default=0)
     text = models.TextField(_("text"), max_length=CARD_TEXT_MAX)
     # Touchpoints only.
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     channel_other = models.CharField(_("other channel"), max_length=60, blank=True)
-    is_direct = models.BooleanField(_("run by us"), default=True,
-                                    help_text=_("Direct touchpoint (ours) or a third party's."))
+    is_direct = models.BooleanField(
+        _("run by us"), default=True, help_text=_("Direct touchpoint (ours) or a third party's.")
+    )
     is_mot = models.BooleanField(_("moment of truth"), default=False)
     # Opportunities only: how the team prioritises them.
     votes = models.PositiveIntegerField(_("votes"), default=0)
     # Bumped on every edit; the live-collaboration issue uses it to refuse stale saves.
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -246,7 +260,11 @@ class Card(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.stage_id and self.journey_map_id and self.stage.journey_map_id != self.journey_map_id:
+        if (
+            self.stage_id
+            and self.journey_map_id
+            and self.stage.journey_map_id != self.journey_map_id
+        ):
             raise CrossMapError(_("That stage belongs to another map."))
 
     def save(self, *args, **kwargs):
@@ -299,17 +317,25 @@ class EmotionCard(models.Model):
     SCORE_MIN, SCORE_MAX = -2, 2
     EMOJI = {-2: "😠", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
 
-    journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE,
-                                    related_name="emotion_cards")
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="emotion_cards"
+    )
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="emotion_cards")
-    touchpoint = models.ForeignKey(Card, verbose_name=_("touchpoint"), on_delete=models.CASCADE,
-                                   null=True, blank=True, related_name="emotion_cards",
-                                   limit_choices_to={"lane": Lane.TOUCHPOINT})
+    touchpoint = models.ForeignKey(
+        Card,
+        verbose_name=_("touchpoint"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emotion_cards",
+        limit_choices_to={"lane": Lane.TOUCHPOINT},
+    )
     score = models.SmallIntegerField(_("score"))
     words = models.CharField(_("words"), max_length=200, blank=True)
     author_name = models.CharField(_("author"), max_length=NAME_MAX, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                               null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -337,7 +363,11 @@ class EmotionCard(models.Model):
             if self.touchpoint.lane != Lane.TOUCHPOINT:
                 raise ValidationError(_("Emotion cards attach to touchpoints only."))
             self.stage_id = self.touchpoint.stage_id
-        if self.stage_id and self.journey_map_id and self.stage.journey_map_id != self.journey_map_id:
+        if (
+            self.stage_id
+            and self.journey_map_id
+            and self.stage.journey_map_id != self.journey_map_id
+        ):
             raise CrossMapError(_("That stage belongs to another map."))
 
     def save(self, *args, **kwargs):
@@ -355,16 +385,22 @@ class ActionPlan(models.Model):
         DOING = "doing", _("Doing")
         DONE = "done", _("Done")
 
-    journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE,
-                                    related_name="action_plans")
-    opportunity = models.ForeignKey(Card, verbose_name=_("opportunity"), on_delete=models.CASCADE,
-                                    related_name="action_plans",
-                                    limit_choices_to={"lane": Lane.OPPORTUNITY})
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="action_plans"
+    )
+    opportunity = models.ForeignKey(
+        Card,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="action_plans",
+        limit_choices_to={"lane": Lane.OPPORTUNITY},
+    )
     what = models.CharField(_("what"), max_length=CARD_TEXT_MAX)
     owner = models.CharField(_("owner"), max_length=NAME_MAX, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.TODO)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.TODO
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,17 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 PRESETS = {
-    "aida": (_("Awareness · interest · purchase · experience · loyalty"),
-             [_("Awareness"), _("Interest"), pgettext_lazy("AIDA stage", "Purchase"),
-              _("Experience"), _("Loyalty")]),
-    "search": (_("Recognition · search · information · comparison · (re)purchase"),
-               [_("Recognition"), _("Search"), _("Gathering information"),
-                _("Comparing and reviewing"), _("Purchase and repurchase")]),
-    "funnel": (_("Recognition · consideration · purchase · retention and referral"),
-               [_("Recognition"), _("Consideration"), _("Purchase"),
-                _("Retention and referral")]),
-    "purchase": (_("Before · during · after purchase"),
-                 [_("Before purchase"), _("During purchase"), _("After purchase")]),
+    "aida": (
+        _("Awareness · interest · purchase · experience · loyalty"),
+        [
+            _("Awareness"),
+            _("Interest"),
+            pgettext_lazy("AIDA stage", "Purchase"),
+            _("Experience"),
+            _("Loyalty"),
+        ],
+    ),
+    "search": (
+        _("Recognition · search · information · comparison · (re)purchase"),
+        [
+            _("Recognition"),
+            _("Search"),
+            _("Gathering information"),
+            _("Comparing and reviewing"),
+            _("Purchase and repurchase"),
+        ],
+    ),
+    "funnel": (
+        _("Recognition · consideration · purchase · retention and referral"),
+        [_("Recognition"), _("Consideration"), _("Purchase"), _("Retention and referral")],
+    ),
+    "purchase": (
+        _("Before · during · after purchase"),
+        [_("Before purchase"), _("During purchase"), _("After purchase")],
+    ),
     "blank": (_("Blank (no stages)"), []),
 }
 

@@ -21,8 +21,11 @@ urlpatterns = [
     path("<int:map_id>/cards/<int:card_id>/mot/", views.card_mot, name="card-mot"),
     path("<int:map_id>/cards/<int:card_id>/delete/", views.card_delete, name="card-delete"),
     path("<int:map_id>/emotions/add/", views.emotion_add, name="emotion-add"),
-    path("<int:map_id>/emotions/<int:emotion_id>/delete/", views.emotion_delete,
-         name="emotion-delete"),
+    path(
+        "<int:map_id>/emotions/<int:emotion_id>/delete/",
+        views.emotion_delete,
+        name="emotion-delete",
+    ),
     path("<int:map_id>/plans/add/", views.plan_add, name="plan-add"),
     path("<int:map_id>/plans/<int:plan_id>/edit/", views.plan_update, name="plan-update"),
     path("<int:map_id>/plans/<int:plan_id>/delete/", views.plan_delete, name="plan-delete"),

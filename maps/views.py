@@ -65,17 +65,18 @@ def journey_map_url(journey_map: JourneyMap) -> str:
 
 def _column_parts(journey_map: JourneyMap, *stage_ids: int, **extra) -> list[tuple[str, dict]]:
     board = Board.load(journey_map, stage_ids=list(stage_ids))
-    return [("stage_column", {"journey_map": journey_map, "board": board, "column": column,
-                              **extra})
-            for column in board.columns]
+    return [
+        ("stage_column", {"journey_map": journey_map, "board": board, "column": column, **extra})
+        for column in board.columns
+    ]
 
 
 def _card_context(journey_map: JourneyMap, card: Card) -> dict:
     board = Board.load(journey_map, stage_ids=[card.stage_id])
-    found = next(c for col in board.columns for cell in col.cells for c in cell.cards
-                 if c.pk == card.pk)
-    return {"journey_map": journey_map, "board": board, "card": found,
-            "column": board.columns[0]}
+    found = next(
+        c for col in board.columns for cell in col.cells for c in cell.cards if c.pk == card.pk
+    )
+    return {"journey_map": journey_map, "board": board, "card": found, "column": board.columns[0]}
 
 
 def _grid(journey_map: JourneyMap) -> tuple[str, dict]:
@@ -150,8 +151,9 @@ def persona_update(request, map_id: int):
     with transaction.atomic():
         journey_map.persona = form.save()
         journey_map.save(update_fields=["persona", "updated_at"])
-    return _changed(request, journey_map, "#map-header", [("map_header",
-                                                           {"journey_map": journey_map})])
+    return _changed(
+        request, journey_map, "#map-header", [("map_header", {"journey_map": journey_map})]
+    )
 
 
 # Stages -------------------------------------------------------------------------------------
@@ -178,8 +180,9 @@ def stage_rename(request, map_id: int, stage_id: int):
         return _form_response(request, journey_map, "stage_form", {"form": form, "stage": stage})
     form = StageForm(request.POST, instance=stage)
     if not form.is_valid():
-        return _form_response(request, journey_map, "stage_form", {"form": form, "stage": stage},
-                              status=422)
+        return _form_response(
+            request, journey_map, "stage_form", {"form": form, "stage": stage}, status=422
+        )
     form.save()
     return _changed(request, journey_map, "#board-grid", [_grid(journey_map)])
 
@@ -214,8 +217,11 @@ def card_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = CardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
-        context = {"form": form, "stage_id": request.POST.get("stage"),
-                   "lane": request.POST.get("lane")}
+        context = {
+            "form": form,
+            "stage_id": request.POST.get("stage"),
+            "lane": request.POST.get("lane"),
+        }
         return _form_response(request, journey_map, "add_card_form", context, status=422)
     with transaction.atomic():
         card = form.save()
@@ -244,11 +250,13 @@ def card_update(request, map_id: int, card_id: int):
         return _form_response(request, journey_map, "card_form", {"form": form, "card": card})
     form = CardForm(request.POST, instance=card, journey_map=journey_map)
     if not form.is_valid():
-        return _form_response(request, journey_map, "card_form", {"form": form, "card": card},
-                              status=422)
+        return _form_response(
+            request, journey_map, "card_form", {"form": form, "card": card}, status=422
+        )
     form.save()
-    return _changed(request, journey_map, f"#card-{card.pk}",
-                    [("card", _card_context(journey_map, card))])
+    return _changed(
+        request, journey_map, f"#card-{card.pk}", [("card", _card_context(journey_map, card))]
+    )
 
 
 @require_POST
@@ -276,8 +284,9 @@ def card_mot(request, map_id: int, card_id: int):
     with transaction.atomic():
         Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
         card.refresh_from_db()
-    return _changed(request, journey_map, f"#card-{card.pk}",
-                    [("card", _card_context(journey_map, card))])
+    return _changed(
+        request, journey_map, f"#card-{card.pk}", [("card", _card_context(journey_map, card))]
+    )
 
 
 @require_POST
@@ -288,8 +297,12 @@ def card_delete(request, map_id: int, card_id: int):
     card.delete()
     parts = _column_parts(journey_map, card.stage_id)
     if card.lane == Lane.OPPORTUNITY:  # its action plans went with it
-        parts.append(("plans_table", {"journey_map": journey_map,
-                                      "board": Board.load(journey_map, stage_ids=[])}))
+        parts.append(
+            (
+                "plans_table",
+                {"journey_map": journey_map, "board": Board.load(journey_map, stage_ids=[])},
+            )
+        )
     return _changed(request, journey_map, f"#stage-{card.stage_id}", parts)
 
 
@@ -302,15 +315,22 @@ def emotion_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = EmotionCardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
-        context = {"form": form, "touchpoint_id": request.POST.get("touchpoint"),
-                   "stage_id": request.POST.get("stage")}
+        context = {
+            "form": form,
+            "touchpoint_id": request.POST.get("touchpoint"),
+            "stage_id": request.POST.get("stage"),
+        }
         return _form_response(request, journey_map, "emotion_form", context, status=422)
     emotion = form.save(commit=False)
     emotion.author = request.user
     emotion.author_name = request.user.get_full_name() or request.user.get_username()
     emotion.save()
-    return _changed(request, journey_map, f"#stage-{emotion.stage_id}",
-                    _column_parts(journey_map, emotion.stage_id))
+    return _changed(
+        request,
+        journey_map,
+        f"#stage-{emotion.stage_id}",
+        _column_parts(journey_map, emotion.stage_id),
+    )
 
 
 @require_POST
@@ -319,8 +339,12 @@ def emotion_delete(request, map_id: int, emotion_id: int):
     journey_map = get_map_for_edit(request, map_id)
     emotion = get_object_or_404(EmotionCard, pk=emotion_id, journey_map=journey_map)
     emotion.delete()
-    return _changed(request, journey_map, f"#stage-{emotion.stage_id}",
-                    _column_parts(journey_map, emotion.stage_id))
+    return _changed(
+        request,
+        journey_map,
+        f"#stage-{emotion.stage_id}",
+        _column_parts(journey_map, emotion.stage_id),
+    )
 
 
 # Action plans -------------------------------------------------------------------------------
@@ -329,8 +353,10 @@ def emotion_delete(request, map_id: int, emotion_id: int):
 def _plans_changed(request, journey_map: JourneyMap, stage_id: int, target: str):
     board = Board.load(journey_map, stage_ids=[stage_id])
     parts = [("plans_table", {"journey_map": journey_map, "board": board})]
-    column_parts = [("stage_column", {"journey_map": journey_map, "board": board, "column": c})
-                    for c in board.columns]
+    column_parts = [
+        ("stage_column", {"journey_map": journey_map, "board": board, "column": c})
+        for c in board.columns
+    ]
     if target.startswith("#stage-"):
         parts = column_parts + parts
     else:
@@ -347,16 +373,18 @@ def plan_add(request, map_id: int):
         context = {"form": form, "opportunity_id": request.POST.get("opportunity")}
         return _form_response(request, journey_map, "plan_add_form", context, status=422)
     plan = form.save()
-    return _plans_changed(request, journey_map, plan.opportunity.stage_id,
-                          f"#stage-{plan.opportunity.stage_id}")
+    return _plans_changed(
+        request, journey_map, plan.opportunity.stage_id, f"#stage-{plan.opportunity.stage_id}"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_update(request, map_id: int, plan_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    plan = get_object_or_404(ActionPlan.objects.select_related("opportunity"), pk=plan_id,
-                             journey_map=journey_map)
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related("opportunity"), pk=plan_id, journey_map=journey_map
+    )
     if request.method == "GET":
         if request.GET.get("cancel"):
             return _form_response(request, journey_map, "plan_row", {"plan": plan})
@@ -364,8 +392,9 @@ def plan_update(request, map_id: int, plan_id: int):
         return _form_response(request, journey_map, "plan_form", {"form": form, "plan": plan})
     form = ActionPlanForm(request.POST, instance=plan, journey_map=journey_map)
     if not form.is_valid():
-        return _form_response(request, journey_map, "plan_form", {"form": form, "plan": plan},
-                              status=422)
+        return _form_response(
+            request, journey_map, "plan_form", {"form": form, "plan": plan}, status=422
+        )
     form.save()
     return _plans_changed(request, journey_map, plan.opportunity.stage_id, "#plans")
 
@@ -374,8 +403,8 @@ def plan_update(request, map_id: int, plan_id: int):
 @login_required
 def plan_delete(request, map_id: int, plan_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    plan = get_object_or_404(ActionPlan.objects.select_related("opportunity"), pk=plan_id,
-                             journey_map=journey_map)
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related("opportunity"), pk=plan_id, journey_map=journey_map
+    )
     plan.delete()
     return _plans_changed(request, journey_map, plan.opportunity.stage_id, "#plans")
-

@@ -30,9 +30,14 @@ def postgres_reachable() -> tuple[bool, str]:
     import psycopg
 
     try:
-        psycopg.connect(host=db.get("HOST") or None, port=db.get("PORT") or None,
-                        user=db.get("USER") or None, password=db.get("PASSWORD") or None,
-                        dbname="postgres", connect_timeout=3).close()
+        psycopg.connect(
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
     except psycopg.Error as exc:
         return False, f"PostgreSQL at {db.get('HOST')}:{db.get('PORT')} is not reachable ({exc})"
     return True, ""
@@ -79,8 +84,9 @@ def redis_url():
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", password="pw", is_staff=True,
-                                                 first_name="에디터")
+    return django_user_model.objects.create_user(
+        "editor", password="pw", is_staff=True, first_name="에디터"
+    )
 
 
 @pytest.fixture
@@ -108,7 +114,13 @@ def make_card(journey_map, stages):
     def make(text="카드", *, stage=None, lane=Lane.ACTION, **extra):
         stage = stage or stages[0]
         position = stage.cards.filter(lane=lane).count()
-        return Card.objects.create(journey_map=stage.journey_map, stage=stage, lane=lane,
-                                   text=text, position=position, **extra)
+        return Card.objects.create(
+            journey_map=stage.journey_map,
+            stage=stage,
+            lane=lane,
+            text=text,
+            position=position,
+            **extra,
+        )
 
     return make

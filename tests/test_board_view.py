@@ -14,10 +14,12 @@ def board_url(journey_map):
     return reverse("maps:board", args=[journey_map.pk])
 
 
-def test_it_shows_the_map_as_a_grid_of_stages_and_lanes(editor_client, journey_map, make_card,
-                                                         stages):
-    tp = make_card("앱 결제 화면", lane=Lane.TOUCHPOINT, stage=stages[2], is_mot=True,
-                   channel="app")
+def test_it_shows_the_map_as_a_grid_of_stages_and_lanes(
+    editor_client, journey_map, make_card, stages
+):
+    tp = make_card(
+        "앱 결제 화면", lane=Lane.TOUCHPOINT, stage=stages[2], is_mot=True, channel="app"
+    )
     EmotionCard.objects.create(touchpoint=tp, score=-2, words="복잡하다")
     EmotionCard.objects.create(touchpoint=tp, score=-1)
     response = editor_client.get(board_url(journey_map))
@@ -40,8 +42,15 @@ def test_the_header_shows_persona_scenario_and_start_and_end(editor_client, jour
     journey_map.start_point, journey_map.end_point = "첫 투자", "세 번째 투자"
     journey_map.save()
     html = editor_client.get(board_url(journey_map)).content.decode()
-    for text in ["김정훈", "꾸준히 받고 싶어요", "노후 자금을 찾는다", "첫 투자", "세 번째 투자",
-                 "시작점", "도착점"]:
+    for text in [
+        "김정훈",
+        "꾸준히 받고 싶어요",
+        "노후 자금을 찾는다",
+        "첫 투자",
+        "세 번째 투자",
+        "시작점",
+        "도착점",
+    ]:
         assert text in html
 
 
@@ -88,21 +97,32 @@ def test_it_rejects_post(editor_client, journey_map):
 
 def fill(journey_map, stages, n):
     """n cards spread round-robin over every stage and four lanes; an emotion per touchpoint."""
-    cells = [(stage, lane) for stage in stages
-             for lane in (Lane.OPPORTUNITY, Lane.TOUCHPOINT, Lane.ACTION, Lane.THOUGHT)]
+    cells = [
+        (stage, lane)
+        for stage in stages
+        for lane in (Lane.OPPORTUNITY, Lane.TOUCHPOINT, Lane.ACTION, Lane.THOUGHT)
+    ]
     cards = []
     for i in range(n):
         stage, lane = cells[i % len(cells)]
-        cards.append(Card(journey_map=journey_map, stage=stage, lane=lane, text=f"{lane} {i}",
-                          position=i // len(cells)))
+        cards.append(
+            Card(
+                journey_map=journey_map,
+                stage=stage,
+                lane=lane,
+                text=f"{lane} {i}",
+                position=i // len(cells),
+            )
+        )
     Card.objects.bulk_create(cards)
     for tp in Card.objects.filter(journey_map=journey_map, lane=Lane.TOUCHPOINT):
         EmotionCard.objects.create(touchpoint=tp, score=-1)
     return Card.objects.filter(journey_map=journey_map).count()
 
 
-def test_board_queries_do_not_grow_with_the_number_of_cards(editor_client, journey_map, stages,
-                                                           make_card):
+def test_board_queries_do_not_grow_with_the_number_of_cards(
+    editor_client, journey_map, stages, make_card
+):
     from maps.models import ActionPlan, JourneyMap
 
     assert fill(journey_map, stages, 10) == 10
@@ -120,4 +140,4 @@ def test_board_queries_do_not_grow_with_the_number_of_cards(editor_client, journ
         counts.append(len(queries))
     small, large = counts
     assert small == large, f"10 cards: {small} queries, 300 cards: {large} queries"
-    assert large <= 10
+    assert 5 <= large <= 10  # the map, stages with summary, cards, emotions, plans + auth

@@ -14,14 +14,27 @@ def url(name, journey_map, *args):
 
 
 def test_it_adds_a_touchpoint_and_returns_the_stage_column(editor_client, journey_map, stages):
-    response = editor_client.post(url("card-add", journey_map), {
-        "stage": stages[1].pk, "lane": "touchpoint", "text": "  리뷰 사이트 후기  ",
-        "channel": "review_site", "is_direct": ""}, **HTMX)
+    response = editor_client.post(
+        url("card-add", journey_map),
+        {
+            "stage": stages[1].pk,
+            "lane": "touchpoint",
+            "text": "  리뷰 사이트 후기  ",
+            "channel": "review_site",
+            "is_direct": "",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
     assert response["HX-Retarget"] == f"#stage-{stages[1].pk}"
     card = Card.objects.get()
     assert (card.text, card.channel, card.is_direct, card.stage, card.position) == (
-        "리뷰 사이트 후기", "review_site", False, stages[1], 0)
+        "리뷰 사이트 후기",
+        "review_site",
+        False,
+        stages[1],
+        0,
+    )
     html = response.content.decode()
     assert f'id="stage-{stages[1].pk}"' in html and "리뷰 사이트 후기" in html
     # The add form of that cell stays open for the next card.
@@ -30,28 +43,36 @@ def test_it_adds_a_touchpoint_and_returns_the_stage_column(editor_client, journe
 
 def test_new_cards_go_to_the_end_of_their_cell(editor_client, journey_map, stages, make_card):
     make_card("first")
-    editor_client.post(url("card-add", journey_map),
-                       {"stage": stages[0].pk, "lane": "action", "text": "second"}, **HTMX)
+    editor_client.post(
+        url("card-add", journey_map),
+        {"stage": stages[0].pk, "lane": "action", "text": "second"},
+        **HTMX,
+    )
     assert list(stages[0].cards.values_list("text", "position")) == [("first", 0), ("second", 1)]
 
 
 def test_without_javascript_adding_redirects_to_the_board(editor_client, journey_map, stages):
-    response = editor_client.post(url("card-add", journey_map),
-                                  {"stage": stages[0].pk, "lane": "action", "text": "카드"})
+    response = editor_client.post(
+        url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action", "text": "카드"}
+    )
     assert response.status_code == 302
     assert response["Location"] == url("board", journey_map)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"text": ""}, "카드에 내용을 적어 주세요"),
-    ({"text": "   "}, "카드에 내용을 적어 주세요"),
-    ({"text": "가" * 501}, "500"),
-    ({"lane": "nonsense"}, "올바르게 선택해 주세요"),
-    ({"lane": "staff"}, "올바르게 선택해 주세요"),  # backstage lane on a current-state map
-    ({"stage": "abc"}, "올바르게 선택해 주세요"),
-])
-def test_invalid_cards_come_back_with_the_error_and_save_nothing(editor_client, journey_map,
-                                                                 stages, data, message):
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"text": ""}, "카드에 내용을 적어 주세요"),
+        ({"text": "   "}, "카드에 내용을 적어 주세요"),
+        ({"text": "가" * 501}, "500"),
+        ({"lane": "nonsense"}, "올바르게 선택해 주세요"),
+        ({"lane": "staff"}, "올바르게 선택해 주세요"),  # backstage lane on a current-state map
+        ({"stage": "abc"}, "올바르게 선택해 주세요"),
+    ],
+)
+def test_invalid_cards_come_back_with_the_error_and_save_nothing(
+    editor_client, journey_map, stages, data, message
+):
     payload = {"stage": stages[0].pk, "lane": "action", "text": "ok", **data}
     response = editor_client.post(url("card-add", journey_map), payload, **HTMX)
     assert response.status_code == 422
@@ -60,25 +81,31 @@ def test_invalid_cards_come_back_with_the_error_and_save_nothing(editor_client, 
     assert Card.objects.count() == 0
 
 
-def test_without_javascript_an_invalid_card_renders_a_form_page(editor_client, journey_map,
-                                                                stages):
-    response = editor_client.post(url("card-add", journey_map),
-                                  {"stage": stages[0].pk, "lane": "action", "text": ""})
+def test_without_javascript_an_invalid_card_renders_a_form_page(editor_client, journey_map, stages):
+    response = editor_client.post(
+        url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action", "text": ""}
+    )
     assert response.status_code == 422
     assert "<html" in response.content.decode()
 
 
 def test_a_stage_of_another_map_is_not_a_valid_choice(editor_client, journey_map):
     other = JourneyMap.objects.create_from_preset(title="other", preset="funnel")
-    response = editor_client.post(url("card-add", journey_map), {
-        "stage": other.stages.first().pk, "lane": "action", "text": "x"}, **HTMX)
+    response = editor_client.post(
+        url("card-add", journey_map),
+        {"stage": other.stages.first().pk, "lane": "action", "text": "x"},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert Card.objects.count() == 0
 
 
 def test_other_channel_needs_a_name(editor_client, journey_map, stages):
-    response = editor_client.post(url("card-add", journey_map), {
-        "stage": stages[0].pk, "lane": "touchpoint", "text": "x", "channel": "other"}, **HTMX)
+    response = editor_client.post(
+        url("card-add", journey_map),
+        {"stage": stages[0].pk, "lane": "touchpoint", "text": "x", "channel": "other"},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert "채널 이름을 적어 주세요" in response.content.decode()
 
@@ -96,8 +123,9 @@ def test_it_edits_a_card_inline(editor_client, journey_map, make_card):
 
 def test_an_invalid_edit_keeps_the_old_text(editor_client, journey_map, make_card):
     card = make_card("old")
-    response = editor_client.post(url("card-update", journey_map, card.pk), {"text": "가" * 501},
-                                  **HTMX)
+    response = editor_client.post(
+        url("card-update", journey_map, card.pk), {"text": "가" * 501}, **HTMX
+    )
     assert response.status_code == 422
     card.refresh_from_db()
     assert card.text == "old"
@@ -126,16 +154,20 @@ def test_only_touchpoints_can_be_flagged(editor_client, journey_map, make_card):
 
 
 def test_it_moves_a_card_by_keyboard_buttons(editor_client, journey_map, stages, make_card):
-    a, b = make_card("a"), make_card("b")
+    make_card("a")
+    b = make_card("b")
     response = editor_client.post(url("card-move", journey_map, b.pk), {"direction": "up"}, **HTMX)
     assert response.status_code == 200
     assert list(stages[0].cards.values_list("text", flat=True)) == ["b", "a"]
-    response = editor_client.post(url("card-move", journey_map, b.pk), {"direction": "right"},
-                                  **HTMX)
+    response = editor_client.post(
+        url("card-move", journey_map, b.pk), {"direction": "right"}, **HTMX
+    )
     html = response.content.decode()
     assert f'id="stage-{stages[0].pk}"' in html
-    assert f'id="stage-{stages[1].pk}" class="stage-column" aria-labelledby="stage-name-' \
-           f'{stages[1].pk}" hx-swap-oob="true"' in html
+    assert (
+        f'id="stage-{stages[1].pk}" class="stage-column" aria-labelledby="stage-name-'
+        f'{stages[1].pk}" hx-swap-oob="true"' in html
+    )
     b.refresh_from_db()
     assert (b.stage, b.position) == (stages[1], 0)
 
@@ -143,16 +175,20 @@ def test_it_moves_a_card_by_keyboard_buttons(editor_client, journey_map, stages,
 def test_it_moves_a_card_by_drag_and_drop(editor_client, journey_map, stages, make_card):
     card = make_card("a")
     make_card("x", stage=stages[2])
-    editor_client.post(url("card-move", journey_map, card.pk),
-                       {"stage": stages[2].pk, "position": 1}, **HTMX)
+    editor_client.post(
+        url("card-move", journey_map, card.pk), {"stage": stages[2].pk, "position": 1}, **HTMX
+    )
     assert list(stages[2].cards.values_list("text", "position")) == [("x", 0), ("a", 1)]
 
 
 def test_a_card_cannot_be_moved_into_another_map(editor_client, journey_map, make_card):
     card = make_card("a")
     other = JourneyMap.objects.create_from_preset(title="other", preset="funnel")
-    response = editor_client.post(url("card-move", journey_map, card.pk),
-                                  {"stage": other.stages.first().pk, "position": 0}, **HTMX)
+    response = editor_client.post(
+        url("card-move", journey_map, card.pk),
+        {"stage": other.stages.first().pk, "position": 0},
+        **HTMX,
+    )
     assert response.status_code == 422
     card.refresh_from_db()
     assert card.stage.journey_map == journey_map
@@ -200,5 +236,6 @@ def test_writes_need_a_login(client, journey_map, make_card, name):
 
 
 def test_a_missing_card_is_404(editor_client, journey_map):
-    assert editor_client.post(url("card-update", journey_map, 99999), {"text": "x"}).status_code \
-        == 404
+    assert (
+        editor_client.post(url("card-update", journey_map, 99999), {"text": "x"}).status_code == 404
+    )

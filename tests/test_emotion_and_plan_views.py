@@ -26,9 +26,11 @@ def opportunity(make_card, stages):
 
 
 def test_it_adds_an_emotion_card_to_a_touchpoint(editor_client, journey_map, touchpoint, stages):
-    response = editor_client.post(url("emotion-add", journey_map),
-                                  {"touchpoint": touchpoint.pk, "score": "-2", "words": "복잡하다"},
-                                  **HTMX)
+    response = editor_client.post(
+        url("emotion-add", journey_map),
+        {"touchpoint": touchpoint.pk, "score": "-2", "words": "복잡하다"},
+        **HTMX,
+    )
     assert response.status_code == 200
     assert response["HX-Retarget"] == f"#stage-{stages[2].pk}"
     emotion = EmotionCard.objects.get()
@@ -37,15 +39,17 @@ def test_it_adds_an_emotion_card_to_a_touchpoint(editor_client, journey_map, tou
 
 
 def test_it_adds_an_emotion_card_to_a_stage(editor_client, journey_map, stages):
-    editor_client.post(url("emotion-add", journey_map), {"stage": stages[0].pk, "score": "1"},
-                       **HTMX)
+    editor_client.post(
+        url("emotion-add", journey_map), {"stage": stages[0].pk, "score": "1"}, **HTMX
+    )
     assert EmotionCard.objects.get().touchpoint is None
 
 
 @pytest.mark.parametrize("score", ["3", "-3", "abc", ""])
 def test_scores_outside_the_scale_are_refused(editor_client, journey_map, touchpoint, score):
-    response = editor_client.post(url("emotion-add", journey_map),
-                                  {"touchpoint": touchpoint.pk, "score": score}, **HTMX)
+    response = editor_client.post(
+        url("emotion-add", journey_map), {"touchpoint": touchpoint.pk, "score": score}, **HTMX
+    )
     assert response.status_code == 422 and 'role="alert"' in response.content.decode()
     assert not EmotionCard.objects.exists()
 
@@ -58,8 +62,9 @@ def test_an_emotion_card_needs_somewhere_to_go(editor_client, journey_map):
 
 def test_emotion_cards_cannot_go_to_another_maps_touchpoint(editor_client, touchpoint):
     other = JourneyMap.objects.create_from_preset(title="o", preset="funnel")
-    response = editor_client.post(url("emotion-add", other),
-                                  {"touchpoint": touchpoint.pk, "score": "1"}, **HTMX)
+    response = editor_client.post(
+        url("emotion-add", other), {"touchpoint": touchpoint.pk, "score": "1"}, **HTMX
+    )
     assert response.status_code == 422
     assert not EmotionCard.objects.exists()
 
@@ -68,16 +73,26 @@ def test_it_removes_an_emotion_card(editor_client, journey_map, touchpoint):
     emotion = EmotionCard.objects.create(touchpoint=touchpoint, score=1)
     other = JourneyMap.objects.create_from_preset(title="o", preset="funnel")
     assert editor_client.post(url("emotion-delete", other, emotion.pk)).status_code == 404
-    assert editor_client.post(url("emotion-delete", journey_map, emotion.pk), **HTMX).status_code \
+    assert (
+        editor_client.post(url("emotion-delete", journey_map, emotion.pk), **HTMX).status_code
         == 200
+    )
     assert not EmotionCard.objects.exists()
 
 
 def test_it_adds_an_action_plan_to_an_opportunity(editor_client, journey_map, opportunity):
     due = datetime.date.today() + datetime.timedelta(weeks=3)
-    response = editor_client.post(url("plan-add", journey_map), {
-        "opportunity": opportunity.pk, "what": "선제 채팅 도입", "owner": "마케팅 팀장",
-        "due_date": due.isoformat(), "status": "todo"}, **HTMX)
+    response = editor_client.post(
+        url("plan-add", journey_map),
+        {
+            "opportunity": opportunity.pk,
+            "what": "선제 채팅 도입",
+            "owner": "마케팅 팀장",
+            "due_date": due.isoformat(),
+            "status": "todo",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="plans" class="plans panel" aria-labelledby="plans-title" hx-swap-oob="true"' in html
@@ -85,10 +100,16 @@ def test_it_adds_an_action_plan_to_an_opportunity(editor_client, journey_map, op
     assert (plan.owner, plan.due_date, plan.journey_map) == ("마케팅 팀장", due, journey_map)
 
 
-@pytest.mark.parametrize("data", [
-    {"what": ""}, {"due_date": "0000-00-00"}, {"due_date": "2026-02-30"}, {"status": "later"},
-    {"owner": "가" * 101},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"what": ""},
+        {"due_date": "0000-00-00"},
+        {"due_date": "2026-02-30"},
+        {"status": "later"},
+        {"owner": "가" * 101},
+    ],
+)
 def test_invalid_action_plans_are_refused(editor_client, journey_map, opportunity, data):
     payload = {"opportunity": opportunity.pk, "what": "x", "status": "todo", **data}
     response = editor_client.post(url("plan-add", journey_map), payload, **HTMX)
@@ -97,9 +118,11 @@ def test_invalid_action_plans_are_refused(editor_client, journey_map, opportunit
 
 
 def test_action_plans_only_hang_off_opportunities(editor_client, journey_map, touchpoint):
-    response = editor_client.post(url("plan-add", journey_map),
-                                  {"opportunity": touchpoint.pk, "what": "x", "status": "todo"},
-                                  **HTMX)
+    response = editor_client.post(
+        url("plan-add", journey_map),
+        {"opportunity": touchpoint.pk, "what": "x", "status": "todo"},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert not ActionPlan.objects.exists()
 
@@ -107,8 +130,11 @@ def test_action_plans_only_hang_off_opportunities(editor_client, journey_map, to
 def test_it_edits_and_deletes_an_action_plan(editor_client, journey_map, opportunity):
     plan = ActionPlan.objects.create(opportunity=opportunity, what="초안")
     assert editor_client.get(url("plan-update", journey_map, plan.pk), **HTMX).status_code == 200
-    response = editor_client.post(url("plan-update", journey_map, plan.pk), {
-        "what": "시안 작성", "owner": "UX 디자이너", "due_date": "", "status": "doing"}, **HTMX)
+    response = editor_client.post(
+        url("plan-update", journey_map, plan.pk),
+        {"what": "시안 작성", "owner": "UX 디자이너", "due_date": "", "status": "doing"},
+        **HTMX,
+    )
     assert response.status_code == 200 and response["HX-Retarget"] == "#plans"
     plan.refresh_from_db()
     assert (plan.what, plan.status) == ("시안 작성", "doing")
@@ -126,8 +152,9 @@ def test_plans_of_another_map_are_404(editor_client, opportunity):
     assert ActionPlan.objects.get().what == "초안"
 
 
-def test_plan_and_emotion_writes_need_post_and_login(client, editor_client, journey_map,
-                                                     opportunity):
+def test_plan_and_emotion_writes_need_post_and_login(
+    client, editor_client, journey_map, opportunity
+):
     plan = ActionPlan.objects.create(opportunity=opportunity, what="초안")
     assert editor_client.get(url("plan-add", journey_map)).status_code == 405
     assert editor_client.get(url("plan-delete", journey_map, plan.pk)).status_code == 405

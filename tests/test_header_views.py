@@ -14,9 +14,16 @@ def url(name, journey_map):
 
 
 def details(**overrides):
-    return {"title": "새 제목", "topic": "재투자율", "map_type": "current", "situation": "상황",
-            "expectations": "기대", "start_point": "첫 투자", "end_point": "세 번째 투자",
-            **overrides}
+    return {
+        "title": "새 제목",
+        "topic": "재투자율",
+        "map_type": "current",
+        "situation": "상황",
+        "expectations": "기대",
+        "start_point": "첫 투자",
+        "end_point": "세 번째 투자",
+        **overrides,
+    }
 
 
 def test_it_edits_the_map_details(editor_client, journey_map):
@@ -25,22 +32,28 @@ def test_it_edits_the_map_details(editor_client, journey_map):
     assert response.status_code == 200 and response["HX-Retarget"] == "#map-header"
     journey_map.refresh_from_db()
     assert (journey_map.title, journey_map.start_point, journey_map.end_point) == (
-        "새 제목", "첫 투자", "세 번째 투자")
+        "새 제목",
+        "첫 투자",
+        "세 번째 투자",
+    )
     assert "board-grid" not in response.content.decode()
 
 
-def test_switching_to_a_blueprint_redraws_the_board_with_backstage_lanes(editor_client,
-                                                                         journey_map):
-    response = editor_client.post(url("details-update", journey_map),
-                                  details(map_type="blueprint"), **HTMX)
+def test_switching_to_a_blueprint_redraws_the_board_with_backstage_lanes(
+    editor_client, journey_map
+):
+    response = editor_client.post(
+        url("details-update", journey_map), details(map_type="blueprint"), **HTMX
+    )
     html = response.content.decode()
     assert 'id="board-grid" class="board rows-10" hx-swap-oob="true"' in html
     assert "직원 행동" in html
 
 
 def test_invalid_details_keep_the_map_unchanged(editor_client, journey_map):
-    response = editor_client.post(url("details-update", journey_map),
-                                  details(title="", map_type="galaxy"), **HTMX)
+    response = editor_client.post(
+        url("details-update", journey_map), details(title="", map_type="galaxy"), **HTMX
+    )
     assert response.status_code == 422
     journey_map.refresh_from_db()
     assert journey_map.title == "고객 여정"
@@ -52,8 +65,9 @@ def test_cancel_returns_the_header(editor_client, journey_map):
 
 
 def test_it_adds_a_persona_to_a_map_without_one(editor_client, journey_map):
-    response = editor_client.post(url("persona-update", journey_map),
-                                  {"name": "김정훈", "quote": "꾸준히"}, **HTMX)
+    response = editor_client.post(
+        url("persona-update", journey_map), {"name": "김정훈", "quote": "꾸준히"}, **HTMX
+    )
     assert response.status_code == 200
     journey_map.refresh_from_db()
     assert journey_map.persona.name == "김정훈"
@@ -78,8 +92,10 @@ def test_a_persona_needs_a_name(editor_client, journey_map):
 
 
 def test_header_edits_need_login_and_an_existing_map(client, editor_client, journey_map):
-    assert editor_client.post(reverse("maps:details-update", args=[9999]), details()).status_code \
+    assert (
+        editor_client.post(reverse("maps:details-update", args=[9999]), details()).status_code
         == 404
+    )
     assert editor_client.delete(url("persona-update", journey_map)).status_code == 405
     client.logout()
     assert client.post(url("details-update", journey_map), details()).status_code == 302

@@ -19,18 +19,25 @@ def test_it_lists_maps(editor_client, journey_map):
 
 
 def test_it_creates_a_map_from_a_preset(editor_client, editor):
-    response = editor_client.post(reverse("maps:create"), {
-        "title": "온라인 쇼핑", "topic": "", "map_type": "future", "preset": "purchase"})
+    response = editor_client.post(
+        reverse("maps:create"),
+        {"title": "온라인 쇼핑", "topic": "", "map_type": "future", "preset": "purchase"},
+    )
     journey_map = JourneyMap.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("maps:board", args=[journey_map.pk])
     assert journey_map.created_by == editor and journey_map.map_type == "future"
-    assert list(journey_map.stages.values_list("name", flat=True)) == ["구매 전", "구매 중", "구매 후"]
+    assert list(journey_map.stages.values_list("name", flat=True)) == [
+        "구매 전",
+        "구매 중",
+        "구매 후",
+    ]
 
 
 def test_an_invalid_new_map_shows_errors_and_creates_nothing(editor_client):
-    response = editor_client.post(reverse("maps:create"),
-                                  {"title": "", "map_type": "current", "preset": "nope"})
+    response = editor_client.post(
+        reverse("maps:create"), {"title": "", "map_type": "current", "preset": "nope"}
+    )
     assert response.status_code == 422
     assert JourneyMap.objects.count() == 0
     assert 'role="alert"' in response.content.decode()
@@ -41,8 +48,12 @@ def test_list_and_create_need_a_login_and_the_right_method(client, editor_client
     assert editor_client.get(reverse("maps:create")).status_code == 405
     client.logout()
     assert client.get(reverse("maps:list")).status_code == 302
-    assert client.post(reverse("maps:create"), {"title": "x", "preset": "blank",
-                                                "map_type": "current"}).status_code == 302
+    assert (
+        client.post(
+            reverse("maps:create"), {"title": "x", "preset": "blank", "map_type": "current"}
+        ).status_code
+        == 302
+    )
     assert JourneyMap.objects.count() == 0
 
 

@@ -16,7 +16,12 @@ def positions(stage, lane=Lane.ACTION):
 def test_a_map_from_a_preset_gets_its_stages_in_order():
     journey_map = JourneyMap.objects.create_from_preset(title="m", preset="aida")
     assert [(s.name, s.position) for s in journey_map.stages.all()] == [
-        ("인식", 0), ("관심", 1), ("구입", 2), ("경험", 3), ("충성도", 4)]
+        ("인식", 0),
+        ("관심", 1),
+        ("구입", 2),
+        ("경험", 3),
+        ("충성도", 4),
+    ]
 
 
 def test_a_blank_map_has_no_stages():
@@ -31,8 +36,9 @@ def test_blueprint_maps_have_backstage_lanes(journey_map):
 
 def test_emotion_score_outside_minus2_to_2_is_refused_by_the_database(stages):
     with pytest.raises(IntegrityError), transaction.atomic():
-        EmotionCard.objects.bulk_create([EmotionCard(journey_map=stages[0].journey_map,
-                                                     stage=stages[0], score=3)])
+        EmotionCard.objects.bulk_create(
+            [EmotionCard(journey_map=stages[0].journey_map, stage=stages[0], score=3)]
+        )
     assert EmotionCard.objects.count() == 0
 
 
@@ -45,7 +51,8 @@ def test_only_touchpoints_can_be_mot_in_the_database(make_card):
 
 
 def test_moving_within_a_cell_keeps_positions_dense(make_card, stages):
-    a, b, c = make_card("a"), make_card("b"), make_card("c")
+    make_card("a"), make_card("b")
+    c = make_card("c")
     c.move_to(stages[0], 0)
     assert positions(stages[0]) == [("c", 0), ("a", 1), ("b", 2)]
     c.move_to(stages[0], 99)  # clamped to the end
@@ -53,8 +60,10 @@ def test_moving_within_a_cell_keeps_positions_dense(make_card, stages):
 
 
 def test_moving_to_another_stage_closes_the_gap_and_opens_a_slot(make_card, stages):
-    a, b, c = make_card("a"), make_card("b"), make_card("c")
-    d = make_card("d", stage=stages[1])
+    make_card("a")
+    b = make_card("b")
+    make_card("c")
+    make_card("d", stage=stages[1])
     b.move_to(stages[1], 0)
     assert positions(stages[0]) == [("a", 0), ("c", 1)]
     assert positions(stages[1]) == [("b", 0), ("d", 1)]
@@ -68,7 +77,9 @@ def test_a_touchpoint_takes_its_emotion_cards_along_when_it_moves(make_card, sta
 
 
 def test_deleting_a_card_keeps_positions_dense(make_card, stages):
-    a, b, c = make_card("a"), make_card("b"), make_card("c")
+    make_card("a")
+    b = make_card("b")
+    make_card("c")
     b.delete()
     assert positions(stages[0]) == [("a", 0), ("c", 1)]
 
@@ -85,8 +96,9 @@ def test_a_card_cannot_move_to_a_stage_of_another_map(make_card):
 def test_a_card_cannot_be_saved_into_a_stage_of_another_map(journey_map):
     other = JourneyMap.objects.create_from_preset(title="other", preset="funnel")
     with pytest.raises(ValidationError):
-        Card.objects.create(journey_map=journey_map, stage=other.stages.first(),
-                            lane=Lane.ACTION, text="x")
+        Card.objects.create(
+            journey_map=journey_map, stage=other.stages.first(), lane=Lane.ACTION, text="x"
+        )
     assert Card.objects.count() == 0
 
 
@@ -110,8 +122,9 @@ def test_action_plans_come_only_from_opportunities_of_the_same_map(make_card):
     assert plan.journey_map_id == opportunity.journey_map_id
 
 
-def test_emotion_summary_per_stage_in_one_query(journey_map, stages, make_card,
-                                                django_assert_num_queries):
+def test_emotion_summary_per_stage_in_one_query(
+    journey_map, stages, make_card, django_assert_num_queries
+):
     touchpoint = make_card("앱", lane=Lane.TOUCHPOINT, stage=stages[1])
     EmotionCard.objects.create(stage=stages[0], score=2)
     for score in (-2, -1, 0):
@@ -128,7 +141,11 @@ def test_emotion_summary_per_stage_in_one_query(journey_map, stages, make_card,
 def test_moving_a_stage_renumbers_the_others(journey_map, stages):
     stages[3].move_to(0)
     assert list(journey_map.stages.values_list("name", "position")) == [
-        ("유지 및 추천", 0), ("인지", 1), ("고려", 2), ("구매", 3)]
+        ("유지 및 추천", 0),
+        ("인지", 1),
+        ("고려", 2),
+        ("구매", 3),
+    ]
 
 
 def test_deleting_a_stage_renumbers_the_rest_and_takes_its_cards(journey_map, stages, make_card):
@@ -142,7 +159,13 @@ def test_add_stage_appends_or_inserts(journey_map):
     journey_map.add_stage("재구매")
     journey_map.add_stage("탐색", position=1)
     assert list(journey_map.stages.values_list("name", flat=True)) == [
-        "인지", "탐색", "고려", "구매", "유지 및 추천", "재구매"]
+        "인지",
+        "탐색",
+        "고려",
+        "구매",
+        "유지 및 추천",
+        "재구매",
+    ]
 
 
 def test_stage_of_a_card_stays_in_its_map_after_admin_style_save(make_card, stages):

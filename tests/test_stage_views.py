@@ -32,15 +32,17 @@ def test_a_stage_needs_a_short_name(editor_client, journey_map):
 
 
 def test_it_renames_a_stage(editor_client, journey_map, stages):
-    response = editor_client.post(url("stage-rename", journey_map, stages[0].pk), {"name": "발견"},
-                                  **HTMX)
+    response = editor_client.post(
+        url("stage-rename", journey_map, stages[0].pk), {"name": "발견"}, **HTMX
+    )
     assert response.status_code == 200
     assert names(journey_map)[0] == "발견"
 
 
 def test_an_invalid_rename_keeps_the_name(editor_client, journey_map, stages):
-    response = editor_client.post(url("stage-rename", journey_map, stages[0].pk), {"name": ""},
-                                  **HTMX)
+    response = editor_client.post(
+        url("stage-rename", journey_map, stages[0].pk), {"name": ""}, **HTMX
+    )
     assert response.status_code == 422
     assert names(journey_map)[0] == "인지"
 
@@ -59,8 +61,9 @@ def test_it_reorders_stages(editor_client, journey_map, stages):
 
 
 def test_a_bad_direction_changes_nothing(editor_client, journey_map, stages):
-    response = editor_client.post(url("stage-move", journey_map, stages[0].pk),
-                                  {"direction": "sideways"}, **HTMX)
+    response = editor_client.post(
+        url("stage-move", journey_map, stages[0].pk), {"direction": "sideways"}, **HTMX
+    )
     assert response.status_code == 422
     assert names(journey_map) == ["인지", "고려", "구매", "유지 및 추천"]
 

@@ -29,13 +29,26 @@ CARDS = [
     (0, Lane.THOUGHT, "이런 투자는 처음인데 믿을 만할까?", {}),
     (1, Lane.ACTION, "메인 상품 페이지를 세 번 이상 다시 본다", {}),
     (1, Lane.ACTION, "다른 투자 상품과 수익률을 비교한다", {}),
-    (1, Lane.TOUCHPOINT, "웹사이트 메인 상품 페이지",
-     {"channel": "website", "is_direct": True, "is_mot": True}),
-    (1, Lane.TOUCHPOINT, "유튜브 재테크 인플루언서 리뷰", {"channel": "social", "is_direct": False}),
+    (
+        1,
+        Lane.TOUCHPOINT,
+        "웹사이트 메인 상품 페이지",
+        {"channel": "website", "is_direct": True, "is_mot": True},
+    ),
+    (
+        1,
+        Lane.TOUCHPOINT,
+        "유튜브 재테크 인플루언서 리뷰",
+        {"channel": "social", "is_direct": False},
+    ),
     (1, Lane.THOUGHT, "광고에 나온 수익률이 과장된 건 아닐까?", {}),
     (1, Lane.PAIN_POINT, "핵심 잠재 고객이 정보를 얻는 채널이 너무 적다", {}),
-    (1, Lane.OPPORTUNITY,
-     "상품 페이지를 3회 이상 본 방문자에게 월 이자와 이벤트 혜택을 담은 채팅 메시지를 먼저 보낸다", {}),
+    (
+        1,
+        Lane.OPPORTUNITY,
+        "상품 페이지를 3회 이상 본 방문자에게 월 이자와 이벤트 혜택을 담은 채팅 메시지를 먼저 보낸다",
+        {},
+    ),
     (2, Lane.ACTION, "회원 가입 후 본인 인증을 한다", {}),
     (2, Lane.ACTION, "첫 투자금을 결제한다", {}),
     (2, Lane.TOUCHPOINT, "앱 결제 화면", {"channel": "app", "is_direct": True, "is_mot": True}),
@@ -45,9 +58,18 @@ CARDS = [
     (2, Lane.OPPORTUNITY, "결제 단계를 세 단계로 줄이고 진행 표시를 보여 준다", {}),
     (3, Lane.ACTION, "매달 이자 입금 알림을 받는다", {}),
     (3, Lane.ACTION, "두 번째, 세 번째 투자를 한다", {}),
-    (3, Lane.TOUCHPOINT, "월 이자 입금 알림 이메일",
-     {"channel": "email", "is_direct": True, "is_mot": True}),
-    (3, Lane.TOUCHPOINT, "친구에게 추천 (입소문)", {"channel": "word_of_mouth", "is_direct": False}),
+    (
+        3,
+        Lane.TOUCHPOINT,
+        "월 이자 입금 알림 이메일",
+        {"channel": "email", "is_direct": True, "is_mot": True},
+    ),
+    (
+        3,
+        Lane.TOUCHPOINT,
+        "친구에게 추천 (입소문)",
+        {"channel": "word_of_mouth", "is_direct": False},
+    ),
     (3, Lane.THOUGHT, "꾸준히 들어오니 안심이 된다", {}),
     (3, Lane.OPPORTUNITY, "재투자 고객에게 추천 보상 프로그램을 안내한다", {}),
 ]
@@ -125,25 +147,37 @@ class Command(BaseCommand):
         for index, lane, text, extra in CARDS:
             stage = stages[index]
             cards[text] = Card.objects.create(
-                journey_map=journey_map, stage=stage, lane=lane, text=text,
-                position=stage.cards.filter(lane=lane).count(), **extra,
+                journey_map=journey_map,
+                stage=stage,
+                lane=lane,
+                text=text,
+                position=stage.cards.filter(lane=lane).count(),
+                **extra,
             )
         for touchpoint, index, score, words, author in EMOTIONS:
             EmotionCard.objects.create(
-                journey_map=journey_map, stage=stages[index],
+                journey_map=journey_map,
+                stage=stages[index],
                 touchpoint=cards[touchpoint] if touchpoint else None,
-                score=score, words=words, author_name=author,
+                score=score,
+                words=words,
+                author_name=author,
             )
         today = timezone.localdate()
         opportunity = cards[CARDS[11][2]]
         ActionPlan.objects.create(
-            journey_map=journey_map, opportunity=opportunity,
+            journey_map=journey_map,
+            opportunity=opportunity,
             what="상품 페이지 3회 이상 방문자 대상 선제 채팅 메시지 도입",
-            owner="마케팅 팀장", due_date=today + datetime.timedelta(weeks=3),
+            owner="마케팅 팀장",
+            due_date=today + datetime.timedelta(weeks=3),
         )
         ActionPlan.objects.create(
-            journey_map=journey_map, opportunity=cards[CARDS[18][2]],
-            what="결제 단계 간소화 시안 작성", owner="UX 디자이너",
-            due_date=today + datetime.timedelta(weeks=5), status=ActionPlan.Status.DOING,
+            journey_map=journey_map,
+            opportunity=cards[CARDS[18][2]],
+            what="결제 단계 간소화 시안 작성",
+            owner="UX 디자이너",
+            due_date=today + datetime.timedelta(weeks=5),
+            status=ActionPlan.Status.DOING,
         )
         return journey_map

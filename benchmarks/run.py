@@ -1,0 +1,106 @@
+"""make bench: how long the board takes to render, and with how many SQL queries.
+
+Runs against a throw-away SQLite database (or DATABASE_URL if set) and writes
+benchmarks/results/board.json. Timings are for reading, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+os.environ.setdefault("JOURNEYMAP_VAR_DIR", tempfile.mkdtemp(prefix="journeymap-bench-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from maps.models import Card, EmotionCard, JourneyMap, Lane  # noqa: E402
+
+LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.OPPORTUNITY]
+
+
+def make_map(cards: int) -> JourneyMap:
+    journey_map = JourneyMap.objects.create_from_preset(title=f"bench {cards}", preset="funnel")
+    cells = [(s, lane) for s in journey_map.stages.all() for lane in LANES]
+    Card.objects.bulk_create(
+        Card(
+            journey_map=journey_map,
+            stage=cells[i % len(cells)][0],
+            lane=cells[i % len(cells)][1],
+            text=f"고객이 가격을 두 사이트에서 비교한다 #{i}",
+            position=i // len(cells),
+        )
+        for i in range(cards)
+    )
+    EmotionCard.objects.bulk_create(
+        EmotionCard(journey_map=journey_map, stage_id=tp.stage_id, touchpoint=tp, score=i % 5 - 2)
+        for i, tp in enumerate(journey_map.cards.filter(lane=Lane.TOUCHPOINT))
+    )
+    return journey_map
+
+
+def measure(client: Client, journey_map: JourneyMap, repeat: int = 30) -> dict:
+    url = f"/maps/{journey_map.pk}/"
+    client.get(url)
+    queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+    ):
+        client.get(url)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return {
+        "cards": journey_map.cards.count(),
+        "queries": len(queries),
+        "median_ms": round(statistics.median(times), 1),
+        "p90_ms": round(sorted(times)[int(len(times) * 0.9) - 1], 1),
+        "bytes": len(response.content),
+    }
+
+
+def main() -> None:
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(f"bench{time.time_ns()}", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    rows = [measure(client, make_map(n)) for n in (10, 100, 300)]
+    result = {
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "board_render": rows,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    out = ROOT / "benchmarks" / "results" / "board.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    for row in rows:
+        print(
+            f"board with {row['cards']:>3} cards: {row['queries']} queries, "
+            f"median {row['median_ms']} ms, p90 {row['p90_ms']} ms, {row['bytes']} bytes"
+        )
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

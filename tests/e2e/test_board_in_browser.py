@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from maps.models import Card, JourneyMap, Lane
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_map():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return JourneyMap.objects.get()
+
+
+def test_a_facilitator_adds_a_korean_touchpoint_flags_it_mot_and_it_survives_reload(
+    page, live_server, demo_map, artifacts
+):
+    log_in(page, live_server)
+    page.get_by_role("link", name=demo_map.title).click()
+    expect(page.get_by_role("heading", name=demo_map.title)).to_be_visible()
+
+    stage = demo_map.stages.get(name="고려")
+    add = page.locator(f"#add-{stage.pk}-touchpoint")
+    add.locator("summary").click()
+    add.locator("textarea[name=text]").fill("카카오톡 상담 채널")
+    add.locator("select[name=channel]").select_option("chat")
+    add.get_by_role("button", name="추가").click()
+
+    card = page.locator(f"#stage-{stage.pk} article.card", has_text="카카오톡 상담 채널")
+    expect(card).to_be_visible()
+    card.get_by_role("button", name="★ MOT").click()
+    expect(page.locator("article.card.mot", has_text="카카오톡 상담 채널")).to_be_visible()
+
+    page.reload()
+    card = page.locator("article.card", has_text="카카오톡 상담 채널")
+    expect(card).to_have_class("card lane-touchpoint mot")
+    expect(card.get_by_role("button", name="★ MOT")).to_have_attribute("aria-pressed", "true")
+    saved = Card.objects.get(text="카카오톡 상담 채널")
+    assert (saved.lane, saved.stage, saved.channel, saved.is_mot) == (
+        Lane.TOUCHPOINT,
+        stage,
+        "chat",
+        True,
+    )
+    page.screenshot(path=str(artifacts / "board-after-mot.png"), full_page=True)
+
+
+def test_an_empty_card_shows_the_error_in_place(page, live_server, demo_map):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    stage = demo_map.stages.first()
+    add = page.locator(f"#add-{stage.pk}-thought")
+    add.locator("summary").click()
+    # The browser's own check would stop an empty textarea; spaces pass it and reach the server.
+    add.locator("textarea[name=text]").fill("   ")
+    add.get_by_role("button", name="추가").click()
+    expect(page.locator(f"#add-{stage.pk}-thought [role=alert]")).to_have_text(
+        "카드에 내용을 적어 주세요."
+    )
+    assert demo_map.cards.filter(lane=Lane.THOUGHT, stage=stage).count() == 1
+
+
+def test_cards_move_by_keyboard_and_the_editor_closes_with_escape(page, live_server, demo_map):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    card = demo_map.cards.get(text="이런 투자는 처음인데 믿을 만할까?")
+    page.locator(f"#card-{card.pk}").get_by_role("button", name="다음 단계로").focus()
+    page.keyboard.press("Enter")
+    second = demo_map.stages.get(position=1)
+    expect(page.locator(f"#stage-{second.pk}")).to_contain_text("이런 투자는 처음인데")
+    card.refresh_from_db()
+    assert card.stage == second
+
+    page.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    editor = page.locator(f"form#card-{card.pk}")
+    expect(editor.locator("textarea")).to_be_focused()
+    editor.locator("textarea").fill("바뀌면 안 되는 글")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"article#card-{card.pk}")).to_contain_text("이런 투자는 처음인데")
+    card.refresh_from_db()
+    assert card.text == "이런 투자는 처음인데 믿을 만할까?"
+
+
+def test_a_card_is_dragged_to_another_stage(page, live_server, demo_map):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    card = demo_map.cards.get(text="꾸준히 들어오니 안심이 된다")
+    first = demo_map.stages.get(position=0)
+    page.locator(f"#card-{card.pk}").drag_to(page.locator(f"#cell-{first.pk}-thought .cards"))
+    expect(page.locator(f"#cell-{first.pk}-thought")).to_contain_text("꾸준히 들어오니")
+    card.refresh_from_db()
+    assert card.stage == first
