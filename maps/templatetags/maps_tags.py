@@ -23,6 +23,8 @@ def signed(value, digits: int = 1) -> str:
     if value is None or value == "":
         return "—"
     text = f"{float(value):+.{int(digits)}f}"
+    if float(text) == 0:
+        return text[1:]  # neither positive nor negative
     return text.replace("-", "−")
 
 
