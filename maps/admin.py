@@ -34,7 +34,7 @@ class CardAdmin(admin.ModelAdmin):
     list_filter = ["lane", "is_mot", "channel"]
     list_select_related = ["stage", "journey_map"]
     search_fields = ["text"]
-    raw_id_fields = ["stage", "journey_map"]
+    raw_id_fields = ["stage"]
 
 
 @admin.register(EmotionCard)
@@ -42,11 +42,11 @@ class EmotionCardAdmin(admin.ModelAdmin):
     list_display = ["score", "words", "author_name", "stage", "touchpoint"]
     list_filter = ["score"]
     list_select_related = ["stage", "touchpoint"]
-    raw_id_fields = ["stage", "touchpoint", "journey_map"]
+    raw_id_fields = ["stage", "touchpoint"]
 
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["what", "owner", "due_date", "status", "journey_map"]
     list_filter = ["status"]
-    raw_id_fields = ["opportunity", "journey_map"]
+    raw_id_fields = ["opportunity"]

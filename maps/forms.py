@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maps import presets
 from maps.models import (
@@ -37,6 +38,22 @@ class JourneyMapCreateForm(forms.ModelForm):
 
 
 class JourneyMapDetailsForm(forms.ModelForm):
+    def clean_map_type(self) -> str:
+        map_type = self.cleaned_data["map_type"]
+        hidden = self.instance.hidden_backstage_cards(map_type)
+        if hidden:
+            raise forms.ValidationError(
+                ngettext(
+                    "%(count)d card sits in a backstage lane, which only service blueprints "
+                    "show. Move or delete it first.",
+                    "%(count)d cards sit in backstage lanes, which only service blueprints "
+                    "show. Move or delete them first.",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
+        return map_type
+
     class Meta:
         model = JourneyMap
         fields = [

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import presets
@@ -130,6 +131,16 @@ class JourneyMap(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def touch(self) -> None:
+        """Mark the map as changed now (any card, stage or plan edit counts)."""
+        JourneyMap.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+
+    def hidden_backstage_cards(self, map_type: str) -> int:
+        """How many cards would drop out of sight if the map became `map_type`."""
+        if map_type == MapType.BLUEPRINT:
+            return 0
+        return self.cards.filter(lane__in=BACKSTAGE_LANES).count()
+
     @property
     def lanes(self) -> list[Lane]:
         if self.map_type == MapType.BLUEPRINT:
@@ -203,7 +214,10 @@ class CrossMapError(ValidationError):
 class Card(models.Model):
     """A sticky note in one cell of the board: a stage (column) and a lane (row)."""
 
-    journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE, related_name="cards")
+    # Derived from the stage; kept on the row so a whole board loads without joins.
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="cards", editable=False
+    )
     stage = models.ForeignKey(
         Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="cards"
     )
@@ -318,7 +332,7 @@ class EmotionCard(models.Model):
     EMOJI = {-2: "😠", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
 
     journey_map = models.ForeignKey(
-        JourneyMap, on_delete=models.CASCADE, related_name="emotion_cards"
+        JourneyMap, on_delete=models.CASCADE, related_name="emotion_cards", editable=False
     )
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="emotion_cards")
     touchpoint = models.ForeignKey(
@@ -386,7 +400,7 @@ class ActionPlan(models.Model):
         DONE = "done", _("Done")
 
     journey_map = models.ForeignKey(
-        JourneyMap, on_delete=models.CASCADE, related_name="action_plans"
+        JourneyMap, on_delete=models.CASCADE, related_name="action_plans", editable=False
     )
     opportunity = models.ForeignKey(
         Card,

@@ -44,6 +44,8 @@ def _render_parts(request, parts: list[tuple[str, dict]]) -> str:
 
 
 def _changed(request, journey_map: JourneyMap, target: str, parts: list[tuple[str, dict]]):
+    """Every successful edit ends here: the map is marked changed, the editor gets the parts."""
+    journey_map.touch()
     if not request.htmx:
         return redirect(journey_map_url(journey_map))
     response = HttpResponse(_render_parts(request, parts))

@@ -239,3 +239,13 @@ def test_a_missing_card_is_404(editor_client, journey_map):
     assert (
         editor_client.post(url("card-update", journey_map, 99999), {"text": "x"}).status_code == 404
     )
+
+
+def test_every_edit_marks_the_map_as_changed(editor_client, journey_map, stages):
+    before = JourneyMap.objects.get(pk=journey_map.pk).updated_at
+    editor_client.post(
+        url("card-add", journey_map),
+        {"stage": stages[0].pk, "lane": "action", "text": "새 카드"},
+        **HTMX,
+    )
+    assert JourneyMap.objects.get(pk=journey_map.pk).updated_at > before

@@ -101,3 +101,18 @@ def test_header_edits_need_login_and_an_existing_map(client, editor_client, jour
     assert client.post(url("details-update", journey_map), details()).status_code == 302
     journey_map.refresh_from_db()
     assert journey_map.title == "고객 여정"
+
+
+def test_a_blueprint_with_backstage_cards_cannot_hide_them(editor_client, journey_map, make_card):
+    from maps.models import Lane
+
+    JourneyMap.objects.filter(pk=journey_map.pk).update(map_type="blueprint")
+    journey_map.refresh_from_db()
+    make_card("결제 시스템 점검", lane=Lane.SYSTEM)
+    response = editor_client.post(
+        url("details-update", journey_map), details(map_type="current"), **HTMX
+    )
+    assert response.status_code == 422
+    assert "백스테이지 레인에 카드가 1장 있습니다" in response.content.decode()
+    journey_map.refresh_from_db()
+    assert journey_map.map_type == "blueprint"
