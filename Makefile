@@ -50,7 +50,7 @@ run: install debs-run var/secret_key
 	@echo "  Log in as  facilitator / journeymap-demo  and open the demo map."
 	@echo "  (Admin: http://127.0.0.1:$(PORT)/admin/ with the same login. Ctrl+C stops.)"
 	@echo ""
-	DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 \
+	@DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 \
 	  ALLOWED_HOSTS="127.0.0.1,localhost" \
 	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
 

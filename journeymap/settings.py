@@ -142,7 +142,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Only for `collectstatic` (e.g. behind a CDN); whitenoise serves from the finders otherwise.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served by whitenoise straight from the finders: no collectstatic step for `make run`.
 WHITENOISE_USE_FINDERS = True
