@@ -42,6 +42,10 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-journeymap-development-only"  # noqa: S105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+if "*" in ALLOWED_HOSTS and not DEBUG:
+    # AllowedHostsOriginValidator lets every origin through when "*" is allowed, which would
+    # leave the websockets open to cross-site hijacking.
+    raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' in production: list the hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -93,7 +93,13 @@ class DirectionForm(forms.Form):
     )
 
 
-class CardForm(forms.ModelForm):
+class ClientTokenMixin(forms.Form):
+    """A random id the add form carries, so a retried request creates nothing twice."""
+
+    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class CardForm(ClientTokenMixin, forms.ModelForm):
     """Add a card to one cell, or edit its text and touchpoint details."""
 
     class Meta:
@@ -114,7 +120,7 @@ class CardForm(forms.ModelForm):
         self.fields["lane"].choices = [(lane.value, lane.label) for lane in journey_map.lanes]
         if self.instance.pk:
             # Editing keeps the card where it is; moving has its own action.
-            del self.fields["stage"], self.fields["lane"]
+            del self.fields["stage"], self.fields["lane"], self.fields["client_token"]
         lane = self.instance.lane or self.data.get("lane") or self.initial.get("lane")
         if lane != Lane.TOUCHPOINT:
             for name in ["channel", "channel_other", "is_direct"]:
@@ -130,9 +136,10 @@ class CardForm(forms.ModelForm):
         card = super().save(commit=False)
         if card.pk:
             card.version += 1
-        else:
+        else:  # at the end of its cell
             card.position = card.stage.cards.filter(lane=card.lane).count()
-        card.save()
+        if commit:
+            card.save()
         return card
 
 
@@ -172,7 +179,7 @@ class CardMoveForm(forms.Form):
         return stages[index], card.position
 
 
-class EmotionCardForm(forms.ModelForm):
+class EmotionCardForm(ClientTokenMixin, forms.ModelForm):
     score = forms.TypedChoiceField(
         label=_("score"),
         coerce=int,
@@ -205,7 +212,7 @@ class EmotionCardForm(forms.ModelForm):
         return data
 
 
-class ActionPlanForm(forms.ModelForm):
+class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
     class Meta:
         model = ActionPlan
         fields = ["opportunity", "what", "owner", "due_date", "status"]
@@ -219,4 +226,4 @@ class ActionPlanForm(forms.ModelForm):
         self.instance.journey_map = journey_map
         self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
         if self.instance.pk:
-            del self.fields["opportunity"]
+            del self.fields["opportunity"], self.fields["client_token"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +120,8 @@ class JourneyMap(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped in the transaction of every change; pushes carry it so clients notice a gap.
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = JourneyMapQuerySet.as_manager()
 
@@ -131,9 +133,11 @@ class JourneyMap(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def touch(self) -> None:
-        """Mark the map as changed now (any card, stage or plan edit counts)."""
-        JourneyMap.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+    def bump(self) -> int:
+        """Count one more change of this map (inside the change's transaction); the new seq."""
+        JourneyMap.objects.filter(pk=self.pk).update(seq=F("seq") + 1, updated_at=timezone.now())
+        self.seq = JourneyMap.objects.values_list("seq", flat=True).get(pk=self.pk)
+        return self.seq
 
     def hidden_backstage_cards(self, map_type: str) -> int:
         """How many cards would drop out of sight if the map became `map_type`."""
@@ -233,8 +237,11 @@ class Card(models.Model):
     is_mot = models.BooleanField(_("moment of truth"), default=False)
     # Opportunities only: how the team prioritises them.
     votes = models.PositiveIntegerField(_("votes"), default=0)
-    # Bumped on every edit; the live-collaboration issue uses it to refuse stale saves.
+    # Bumped on every edit: a save made on an older version is refused, not applied.
     version = models.PositiveIntegerField(default=1)
+    updated_by_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
+    # Set by the browser's add form, so a retried request never creates the card twice.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -350,6 +357,7 @@ class EmotionCard(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -415,6 +423,7 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.TODO
     )
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

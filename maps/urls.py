@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.map_list, name="list"),
     path("new/", views.map_create, name="create"),
     path("<int:map_id>/", views.board, name="board"),
+    path("<int:map_id>/live/", views.snapshot, name="snapshot"),
     path("<int:map_id>/details/", views.details_update, name="details-update"),
     path("<int:map_id>/persona/", views.persona_update, name="persona-update"),
     path("<int:map_id>/stages/add/", views.stage_add, name="stage-add"),

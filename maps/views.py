@@ -1,9 +1,13 @@
-"""Board views. Each edit: check access, validate a form, change the models in one
-transaction, answer with the partials of the board page that changed.
+"""Board views. One path for every edit:
 
-Forms post with htmx and target themselves: an invalid form comes back in place with its
-errors (status 422); a valid one answers with what changed and retargets to it. Without
-JavaScript the same URLs redirect back to the board.
+1. the view locks the map row (`get_map_for_edit` inside the view's transaction), so edits of
+   one map are serialised and every push renders a state at least as new as its own change;
+2. a form validates the input; an invalid one comes back in place with status 422;
+3. the models change, and `fragments.render` turns what changed into out-of-band partials;
+4. `broadcast.map_changed` bumps the map's sequence number and pushes those partials to the
+   room after commit; the editor gets the same partials in the HTTP response.
+
+Without JavaScript the same URLs redirect back to the board.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap
 
+from maps import fragments
 from maps.board import Board
 from maps.forms import (
     ActionPlanForm,
@@ -30,59 +34,44 @@ from maps.forms import (
     StageForm,
 )
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane
+from workshops import broadcast
 from workshops.access import editable_maps, get_map_for_edit, login_required, require_editor
 
 BOARD = "maps/board.html"
-
-
-def _render_parts(request, parts: list[tuple[str, dict]]) -> str:
-    """The first partial swaps into the target; the rest swap out-of-band by their id."""
-    return "".join(
-        render_to_string(f"{BOARD}#{name}", {**context, "oob": i > 0}, request)
-        for i, (name, context) in enumerate(parts)
-    )
-
-
-def _changed(request, journey_map: JourneyMap, target: str, parts: list[tuple[str, dict]]):
-    """Every successful edit ends here: the map is marked changed, the editor gets the parts."""
-    journey_map.touch()
-    if not request.htmx:
-        return redirect(journey_map_url(journey_map))
-    response = HttpResponse(_render_parts(request, parts))
-    return reswap(retarget(response, target), "outerHTML")
-
-
-def _form_response(request, journey_map: JourneyMap, partial: str, context: dict, *, status=200):
-    """A form partial: in place for htmx, or inside a plain page without JavaScript."""
-    context = {"journey_map": journey_map, **context}
-    if request.htmx:
-        return render(request, f"{BOARD}#{partial}", context, status=status)
-    context["partial"] = f"{BOARD}#{partial}"
-    return render(request, "maps/form_page.html", context, status=status)
 
 
 def journey_map_url(journey_map: JourneyMap) -> str:
     return reverse("maps:board", args=[journey_map.pk])
 
 
-def _column_parts(journey_map: JourneyMap, *stage_ids: int, **extra) -> list[tuple[str, dict]]:
-    board = Board.load(journey_map, stage_ids=list(stage_ids))
-    return [
-        ("stage_column", {"journey_map": journey_map, "board": board, "column": column, **extra})
-        for column in board.columns
-    ]
+def who(request) -> str:
+    return request.user.get_full_name() or request.user.get_username()
 
 
-def _card_context(journey_map: JourneyMap, card: Card) -> dict:
-    board = Board.load(journey_map, stage_ids=[card.stage_id])
-    found = next(
-        c for col in board.columns for cell in col.cells for c in cell.cards if c.pk == card.pk
-    )
-    return {"journey_map": journey_map, "board": board, "card": found, "column": board.columns[0]}
+def _done(request, journey_map: JourneyMap, html: str, *, primary: str = "") -> HttpResponse:
+    """Push what changed to the room; answer the editor with the same HTML (and `primary`,
+    which replaces the element that made the request)."""
+    broadcast.map_changed(journey_map, html, by=who(request))
+    if not request.htmx:
+        return redirect(journey_map_url(journey_map))
+    response = HttpResponse(primary + html)
+    return response if primary else reswap(response, "none")
 
 
-def _grid(journey_map: JourneyMap) -> tuple[str, dict]:
-    return "board_grid", {"journey_map": journey_map, "board": Board.load(journey_map)}
+def _partial(request, journey_map: JourneyMap, name: str, context: dict, *, status=200):
+    """One partial of the board page: in place for htmx, inside a plain page without it."""
+    context = {"journey_map": journey_map, **context}
+    if request.htmx:
+        return render(request, f"{BOARD}#{name}", context, status=status)
+    context["partial"] = f"{BOARD}#{name}"
+    return render(request, "maps/form_page.html", context, status=status)
+
+
+def _fresh(request, journey_map: JourneyMap, name: str, **context) -> str:
+    """A partial rendered to a string, e.g. a fresh add form to replace the one just used."""
+    return render(
+        request, f"{BOARD}#{name}", {"journey_map": journey_map, **context}
+    ).content.decode()
 
 
 # Maps ---------------------------------------------------------------------------------------
@@ -107,10 +96,7 @@ def map_create(request):
     journey_map = form.save()
     journey_map.created_by = request.user
     journey_map.save(update_fields=["created_by"])
-    response = redirect(journey_map_url(journey_map))
-    if request.htmx:
-        response = HttpResponse(headers={"HX-Redirect": journey_map_url(journey_map)})
-    return response
+    return redirect(journey_map_url(journey_map))
 
 
 @require_GET
@@ -120,42 +106,58 @@ def board(request, map_id: int):
     return render(request, BOARD, {"journey_map": journey_map, "board": Board.load(journey_map)})
 
 
+@require_GET
+@login_required
+def snapshot(request, map_id: int):
+    """The whole board as out-of-band partials, for a client that missed pushes or was away.
+    `?since=N` answers 204 when nothing changed after N."""
+    journey_map = get_map_for_edit(request, map_id)
+    # Read the sequence number before the board: what is rendered is at least that new.
+    if request.GET.get("since") == str(journey_map.seq):
+        return HttpResponse(status=204, headers={"X-Journeymap-Seq": str(journey_map.seq)})
+    html = fragments.render(request, journey_map, header=True, grid=True, plans=True)
+    return HttpResponse(html, headers={"X-Journeymap-Seq": str(journey_map.seq)})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
+@transaction.atomic
 def details_update(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     if request.method == "GET":
         if request.GET.get("cancel"):
-            return _form_response(request, journey_map, "map_header", {})
+            return _partial(request, journey_map, "map_header", {})
         form = JourneyMapDetailsForm(instance=journey_map)
-        return _form_response(request, journey_map, "details_form", {"form": form})
+        return _partial(request, journey_map, "details_form", {"form": form})
     old_type = journey_map.map_type
     form = JourneyMapDetailsForm(request.POST, instance=journey_map)
     if not form.is_valid():
-        return _form_response(request, journey_map, "details_form", {"form": form}, status=422)
+        return _partial(request, journey_map, "details_form", {"form": form}, status=422)
     form.save()
-    parts = [("map_header", {"journey_map": journey_map})]
-    if journey_map.map_type != old_type:  # lanes may have changed
-        parts.append(_grid(journey_map))
-    return _changed(request, journey_map, "#map-header", parts)
+    lanes_changed = journey_map.map_type != old_type
+    html = fragments.render(request, journey_map, header=True, grid=lanes_changed)
+    return _done(request, journey_map, html)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@transaction.atomic
 def persona_update(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     if request.method == "GET":
         form = PersonaForm(instance=journey_map.persona)
-        return _form_response(request, journey_map, "persona_form", {"form": form})
+        return _partial(request, journey_map, "persona_form", {"form": form})
     form = PersonaForm(request.POST, instance=journey_map.persona)
     if not form.is_valid():
-        return _form_response(request, journey_map, "persona_form", {"form": form}, status=422)
-    with transaction.atomic():
-        journey_map.persona = form.save()
-        journey_map.save(update_fields=["persona", "updated_at"])
-    return _changed(
-        request, journey_map, "#map-header", [("map_header", {"journey_map": journey_map})]
-    )
+        return _partial(request, journey_map, "persona_form", {"form": form}, status=422)
+    journey_map.persona = form.save()
+    journey_map.save(update_fields=["persona", "updated_at"])
+    # A persona can be shared: every map that shows it gets the new header.
+    for other in (
+        editable_maps(request).filter(persona=journey_map.persona).exclude(pk=journey_map.pk)
+    ):
+        broadcast.map_changed(other, fragments.render(request, other, header=True), by=who(request))
+    return _done(request, journey_map, fragments.render(request, journey_map, header=True))
 
 
 # Stages -------------------------------------------------------------------------------------
@@ -163,34 +165,36 @@ def persona_update(request, map_id: int):
 
 @require_POST
 @login_required
+@transaction.atomic
 def stage_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = StageForm(request.POST)
     if not form.is_valid():
-        return _form_response(request, journey_map, "stage_add_form", {"form": form}, status=422)
+        return _partial(request, journey_map, "stage_add_form", {"form": form}, status=422)
     journey_map.add_stage(form.cleaned_data["name"])
-    return _changed(request, journey_map, "#board-grid", [_grid(journey_map)])
+    return _done(request, journey_map, fragments.render(request, journey_map, grid=True))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@transaction.atomic
 def stage_rename(request, map_id: int, stage_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    stage = get_object_or_404(journey_map.stages.with_emotion_summary(), pk=stage_id)
+    stage = get_object_or_404(journey_map.stages, pk=stage_id)
     if request.method == "GET":
         form = StageForm(instance=stage)
-        return _form_response(request, journey_map, "stage_form", {"form": form, "stage": stage})
+        return _partial(request, journey_map, "stage_form", {"form": form, "stage": stage})
     form = StageForm(request.POST, instance=stage)
     if not form.is_valid():
-        return _form_response(
-            request, journey_map, "stage_form", {"form": form, "stage": stage}, status=422
-        )
+        context = {"form": form, "stage": stage}
+        return _partial(request, journey_map, "stage_form", context, status=422)
     form.save()
-    return _changed(request, journey_map, "#board-grid", [_grid(journey_map)])
+    return _done(request, journey_map, fragments.render(request, journey_map, grid=True))
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def stage_move(request, map_id: int, stage_id: int):
     journey_map = get_map_for_edit(request, map_id)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
@@ -198,16 +202,19 @@ def stage_move(request, map_id: int, stage_id: int):
     if not form.is_valid() or form.cleaned_data["direction"] not in ("left", "right"):
         return HttpResponse(_("Move a stage left or right."), status=422)
     stage.move_to(stage.position + (-1 if form.cleaned_data["direction"] == "left" else 1))
-    return _changed(request, journey_map, "#board-grid", [_grid(journey_map)])
+    return _done(request, journey_map, fragments.render(request, journey_map, grid=True))
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def stage_delete(request, map_id: int, stage_id: int):
     journey_map = get_map_for_edit(request, map_id)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
     stage.delete()
-    return _changed(request, journey_map, "#board-grid", [_grid(journey_map)])
+    return _done(
+        request, journey_map, fragments.render(request, journey_map, grid=True, plans=True)
+    )
 
 
 # Cards --------------------------------------------------------------------------------------
@@ -215,23 +222,28 @@ def stage_delete(request, map_id: int, stage_id: int):
 
 @require_POST
 @login_required
+@transaction.atomic
 def card_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = CardForm(request.POST, journey_map=journey_map)
+    stage_id, lane = request.POST.get("stage"), request.POST.get("lane")
     if not form.is_valid():
-        context = {
-            "form": form,
-            "stage_id": request.POST.get("stage"),
-            "lane": request.POST.get("lane"),
-        }
-        return _form_response(request, journey_map, "add_card_form", context, status=422)
-    with transaction.atomic():
-        card = form.save()
+        context = {"form": form, "stage_id": stage_id, "lane": lane}
+        return _partial(request, journey_map, "add_card_form", context, status=422)
+    token = form.cleaned_data.get("client_token")
+    card = journey_map.cards.filter(client_token=token).first() if token else None
+    if card is None:  # a retried request finds the card it created the first time
+        card = form.save(commit=False)
+        card.client_token = token
         card.created_by = request.user
-        card.save(update_fields=["created_by"])
-    # The cell's add form stays open, so a team can write card after card.
-    parts = _column_parts(journey_map, card.stage_id, open_cell=card.lane)
-    return _changed(request, journey_map, f"#stage-{card.stage_id}", parts)
+        card.updated_by_name = who(request)
+        card.save()
+    html = fragments.render(request, journey_map, cells=[(card.stage_id, card.lane)])
+    # The add form stays open and empty, so a team can write card after card.
+    primary = _fresh(
+        request, journey_map, "add_card_form", stage_id=card.stage_id, lane=card.lane, open=True
+    )
+    return _done(request, journey_map, html, primary=primary)
 
 
 @require_GET
@@ -239,80 +251,97 @@ def card_add(request, map_id: int):
 def card_detail(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
-    return _form_response(request, journey_map, "card", _card_context(journey_map, card))
+    board = Board.load(journey_map, stage_ids=[card.stage_id])
+    card = next(c for cell in board.columns[0].cells for c in cell.cards if c.pk == card.pk)
+    return _partial(request, journey_map, "card", {"card": card, "column": board.columns[0]})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@transaction.atomic
 def card_update(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    card = get_object_or_404(journey_map.cards, pk=card_id)
+    card = journey_map.cards.filter(pk=card_id).first()
+    if card is None:
+        # Deleted while someone edited it: say so, and hand back what they typed.
+        context = {"card_id": card_id, "text": request.POST.get("text", "")}
+        return _partial(request, journey_map, "card_gone", context, status=410)
     if request.method == "GET":
         form = CardForm(instance=card, journey_map=journey_map)
-        return _form_response(request, journey_map, "card_form", {"form": form, "card": card})
+        return _partial(request, journey_map, "card_form", {"form": form, "card": card})
     form = CardForm(request.POST, instance=card, journey_map=journey_map)
+    if request.POST.get("version") != str(card.version):
+        # Someone saved first. Keep their card; show it, and keep this person's text to reapply.
+        card.refresh_from_db()
+        form = CardForm(request.POST, instance=card, journey_map=journey_map)
+        context = {"form": form, "card": card, "conflict": True}
+        return _partial(request, journey_map, "card_form", context, status=409)
     if not form.is_valid():
-        return _form_response(
-            request, journey_map, "card_form", {"form": form, "card": card}, status=422
-        )
-    form.save()
-    return _changed(
-        request, journey_map, f"#card-{card.pk}", [("card", _card_context(journey_map, card))]
-    )
+        return _partial(request, journey_map, "card_form", {"form": form, "card": card}, status=422)
+    card = form.save(commit=False)
+    card.updated_by_name = who(request)
+    card.save()
+    return _done(request, journey_map, fragments.render(request, journey_map, cards=[card.pk]))
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def card_move(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards.select_related("stage", "journey_map"), pk=card_id)
     form = CardMoveForm(request.POST, card=card)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=422)
-    old_stage_id = card.stage_id
+    old = card.stage_id
     stage, position = form.target()
     card.move_to(stage, position)
-    stage_ids = [old_stage_id] if stage.pk == old_stage_id else [old_stage_id, stage.pk]
-    parts = _column_parts(journey_map, *stage_ids)
-    parts.sort(key=lambda part: part[1]["column"].stage.pk != old_stage_id)
-    return _changed(request, journey_map, f"#stage-{old_stage_id}", parts)
+    stages = {old, stage.pk} if card.is_touchpoint else ()  # its emotion cards moved too
+    html = fragments.render(
+        request, journey_map, cells=[(old, card.lane), (stage.pk, card.lane)], stages=stages
+    )
+    return _done(request, journey_map, html)
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def card_mot(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.TOUCHPOINT)
-    with transaction.atomic():
-        Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
-        card.refresh_from_db()
-    return _changed(
-        request, journey_map, f"#card-{card.pk}", [("card", _card_context(journey_map, card))]
-    )
+    # Only the flag changes, so an open text editor on this card is not made stale.
+    Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
+    return _done(request, journey_map, fragments.render(request, journey_map, cards=[card.pk]))
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def card_delete(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
     card.delete()
-    parts = _column_parts(journey_map, card.stage_id)
-    if card.lane == Lane.OPPORTUNITY:  # its action plans went with it
-        parts.append(
-            (
-                "plans_table",
-                {"journey_map": journey_map, "board": Board.load(journey_map, stage_ids=[])},
-            )
-        )
-    return _changed(request, journey_map, f"#stage-{card.stage_id}", parts)
+    html = fragments.render(
+        request,
+        journey_map,
+        cells=[(card.stage_id, card.lane)],
+        stages=[card.stage_id] if card.is_touchpoint else (),
+        plans=card.lane == Lane.OPPORTUNITY,
+    )
+    return _done(request, journey_map, html)
 
 
 # Emotion cards ------------------------------------------------------------------------------
 
 
+def _emotion_fragments(request, journey_map: JourneyMap, emotion: EmotionCard) -> str:
+    cards = [emotion.touchpoint_id] if emotion.touchpoint_id else ()
+    return fragments.render(request, journey_map, cards=cards, stages=[emotion.stage_id])
+
+
 @require_POST
 @login_required
+@transaction.atomic
 def emotion_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = EmotionCardForm(request.POST, journey_map=journey_map)
@@ -322,66 +351,66 @@ def emotion_add(request, map_id: int):
             "touchpoint_id": request.POST.get("touchpoint"),
             "stage_id": request.POST.get("stage"),
         }
-        return _form_response(request, journey_map, "emotion_form", context, status=422)
-    emotion = form.save(commit=False)
-    emotion.author = request.user
-    emotion.author_name = request.user.get_full_name() or request.user.get_username()
-    emotion.save()
-    return _changed(
+        return _partial(request, journey_map, "emotion_form", context, status=422)
+    token = form.cleaned_data.get("client_token")
+    emotion = journey_map.emotion_cards.filter(client_token=token).first() if token else None
+    if emotion is None:
+        emotion = form.save(commit=False)
+        emotion.client_token = token
+        emotion.author = request.user
+        emotion.author_name = who(request)
+        emotion.save()
+    primary = _fresh(
         request,
         journey_map,
-        f"#stage-{emotion.stage_id}",
-        _column_parts(journey_map, emotion.stage_id),
+        "emotion_form",
+        touchpoint_id=emotion.touchpoint_id,
+        stage_id=emotion.stage_id,
+    )
+    return _done(
+        request, journey_map, _emotion_fragments(request, journey_map, emotion), primary=primary
     )
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def emotion_delete(request, map_id: int, emotion_id: int):
     journey_map = get_map_for_edit(request, map_id)
     emotion = get_object_or_404(EmotionCard, pk=emotion_id, journey_map=journey_map)
     emotion.delete()
-    return _changed(
-        request,
-        journey_map,
-        f"#stage-{emotion.stage_id}",
-        _column_parts(journey_map, emotion.stage_id),
-    )
+    return _done(request, journey_map, _emotion_fragments(request, journey_map, emotion))
 
 
 # Action plans -------------------------------------------------------------------------------
 
 
-def _plans_changed(request, journey_map: JourneyMap, stage_id: int, target: str):
-    board = Board.load(journey_map, stage_ids=[stage_id])
-    parts = [("plans_table", {"journey_map": journey_map, "board": board})]
-    column_parts = [
-        ("stage_column", {"journey_map": journey_map, "board": board, "column": c})
-        for c in board.columns
-    ]
-    if target.startswith("#stage-"):
-        parts = column_parts + parts
-    else:
-        parts += column_parts
-    return _changed(request, journey_map, target, parts)
+def _plan_fragments(request, journey_map: JourneyMap, plan: ActionPlan) -> str:
+    return fragments.render(request, journey_map, cards=[plan.opportunity_id], plans=True)
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def plan_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
     form = ActionPlanForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {"form": form, "opportunity_id": request.POST.get("opportunity")}
-        return _form_response(request, journey_map, "plan_add_form", context, status=422)
-    plan = form.save()
-    return _plans_changed(
-        request, journey_map, plan.opportunity.stage_id, f"#stage-{plan.opportunity.stage_id}"
-    )
+        return _partial(request, journey_map, "plan_add_form", context, status=422)
+    token = form.cleaned_data.get("client_token")
+    plan = journey_map.action_plans.filter(client_token=token).first() if token else None
+    if plan is None:
+        plan = form.save(commit=False)
+        plan.client_token = token
+        plan.save()
+    primary = _fresh(request, journey_map, "plan_add_form", opportunity_id=plan.opportunity_id)
+    return _done(request, journey_map, _plan_fragments(request, journey_map, plan), primary=primary)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@transaction.atomic
 def plan_update(request, map_id: int, plan_id: int):
     journey_map = get_map_for_edit(request, map_id)
     plan = get_object_or_404(
@@ -389,24 +418,24 @@ def plan_update(request, map_id: int, plan_id: int):
     )
     if request.method == "GET":
         if request.GET.get("cancel"):
-            return _form_response(request, journey_map, "plan_row", {"plan": plan})
+            return _partial(request, journey_map, "plan_row", {"plan": plan})
         form = ActionPlanForm(instance=plan, journey_map=journey_map)
-        return _form_response(request, journey_map, "plan_form", {"form": form, "plan": plan})
+        return _partial(request, journey_map, "plan_form", {"form": form, "plan": plan})
     form = ActionPlanForm(request.POST, instance=plan, journey_map=journey_map)
     if not form.is_valid():
-        return _form_response(
-            request, journey_map, "plan_form", {"form": form, "plan": plan}, status=422
-        )
+        context = {"form": form, "plan": plan}
+        return _partial(request, journey_map, "plan_form", context, status=422)
     form.save()
-    return _plans_changed(request, journey_map, plan.opportunity.stage_id, "#plans")
+    return _done(request, journey_map, _plan_fragments(request, journey_map, plan))
 
 
 @require_POST
 @login_required
+@transaction.atomic
 def plan_delete(request, map_id: int, plan_id: int):
     journey_map = get_map_for_edit(request, map_id)
     plan = get_object_or_404(
         ActionPlan.objects.select_related("opportunity"), pk=plan_id, journey_map=journey_map
     )
     plan.delete()
-    return _plans_changed(request, journey_map, plan.opportunity.stage_id, "#plans")
+    return _done(request, journey_map, _plan_fragments(request, journey_map, plan))

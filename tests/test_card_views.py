@@ -13,7 +13,9 @@ def url(name, journey_map, *args):
     return reverse(f"maps:{name}", args=[journey_map.pk, *args])
 
 
-def test_it_adds_a_touchpoint_and_returns_the_stage_column(editor_client, journey_map, stages):
+def test_it_adds_a_touchpoint_and_returns_its_cell_and_a_fresh_form(
+    editor_client, journey_map, stages
+):
     response = editor_client.post(
         url("card-add", journey_map),
         {
@@ -26,7 +28,6 @@ def test_it_adds_a_touchpoint_and_returns_the_stage_column(editor_client, journe
         **HTMX,
     )
     assert response.status_code == 200
-    assert response["HX-Retarget"] == f"#stage-{stages[1].pk}"
     card = Card.objects.get()
     assert (card.text, card.channel, card.is_direct, card.stage, card.position) == (
         "리뷰 사이트 후기",
@@ -36,9 +37,10 @@ def test_it_adds_a_touchpoint_and_returns_the_stage_column(editor_client, journe
         0,
     )
     html = response.content.decode()
-    assert f'id="stage-{stages[1].pk}"' in html and "리뷰 사이트 후기" in html
-    # The add form of that cell stays open for the next card.
-    assert f'id="add-{stages[1].pk}-touchpoint" class="add-card" open' in html
+    # The cell's cards swap in by id; the add form comes back open and empty for the next card.
+    assert f'id="cards-{stages[1].pk}-touchpoint"' in html and "리뷰 사이트 후기" in html
+    assert html.startswith(f'\n<details id="add-{stages[1].pk}-touchpoint" class="add-card" open>')
+    assert "></textarea>" in html
 
 
 def test_new_cards_go_to_the_end_of_their_cell(editor_client, journey_map, stages, make_card):
@@ -114,9 +116,12 @@ def test_it_edits_a_card_inline(editor_client, journey_map, make_card):
     card = make_card("old")
     form = editor_client.get(url("card-update", journey_map, card.pk), **HTMX)
     assert form.status_code == 200 and "<textarea" in form.content.decode()
-    response = editor_client.post(url("card-update", journey_map, card.pk), {"text": "new"}, **HTMX)
+    response = editor_client.post(
+        url("card-update", journey_map, card.pk), {"text": "new", "version": 1}, **HTMX
+    )
     assert response.status_code == 200
-    assert response["HX-Retarget"] == f"#card-{card.pk}"
+    assert response["HX-Reswap"] == "none"
+    assert f'<article id="card-{card.pk}"' in response.content.decode()
     card.refresh_from_db()
     assert (card.text, card.version) == ("new", 2)
 
@@ -124,7 +129,7 @@ def test_it_edits_a_card_inline(editor_client, journey_map, make_card):
 def test_an_invalid_edit_keeps_the_old_text(editor_client, journey_map, make_card):
     card = make_card("old")
     response = editor_client.post(
-        url("card-update", journey_map, card.pk), {"text": "가" * 501}, **HTMX
+        url("card-update", journey_map, card.pk), {"text": "가" * 501, "version": 1}, **HTMX
     )
     assert response.status_code == 422
     card.refresh_from_db()
@@ -163,11 +168,9 @@ def test_it_moves_a_card_by_keyboard_buttons(editor_client, journey_map, stages,
         url("card-move", journey_map, b.pk), {"direction": "right"}, **HTMX
     )
     html = response.content.decode()
-    assert f'id="stage-{stages[0].pk}"' in html
-    assert (
-        f'id="stage-{stages[1].pk}" class="stage-column" aria-labelledby="stage-name-'
-        f'{stages[1].pk}" hx-swap-oob="true"' in html
-    )
+    # Both cells swap in by id: the card leaves one and appears in the other.
+    assert f'<div class="cards" id="cards-{stages[0].pk}-action"' in html
+    assert f'<div class="cards" id="cards-{stages[1].pk}-action"' in html
     b.refresh_from_db()
     assert (b.stage, b.position) == (stages[1], 0)
 
@@ -212,9 +215,12 @@ def test_it_deletes_a_card_with_its_emotion_cards(editor_client, journey_map, ma
 def test_cards_of_another_map_are_404(editor_client, journey_map, make_card):
     card = make_card("a")
     other = JourneyMap.objects.create_from_preset(title="other", preset="funnel")
-    for name in ["card-update", "card-move", "card-mot", "card-delete"]:
+    for name in ["card-move", "card-mot", "card-delete"]:
         response = editor_client.post(url(name, other, card.pk), {"text": "x"}, **HTMX)
         assert response.status_code == 404, name
+    # The editor's save answers as for a deleted card, without saying the card exists elsewhere.
+    response = editor_client.post(url("card-update", other, card.pk), {"text": "x"}, **HTMX)
+    assert response.status_code == 410
     card.refresh_from_db()
     assert card.text == "a"
 
@@ -236,9 +242,8 @@ def test_writes_need_a_login(client, journey_map, make_card, name):
 
 
 def test_a_missing_card_is_404(editor_client, journey_map):
-    assert (
-        editor_client.post(url("card-update", journey_map, 99999), {"text": "x"}).status_code == 404
-    )
+    assert editor_client.get(url("card", journey_map, 99999)).status_code == 404
+    assert editor_client.post(url("card-mot", journey_map, 99999)).status_code == 404
 
 
 def test_every_edit_marks_the_map_as_changed(editor_client, journey_map, stages):

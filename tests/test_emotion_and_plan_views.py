@@ -32,10 +32,13 @@ def test_it_adds_an_emotion_card_to_a_touchpoint(editor_client, journey_map, tou
         **HTMX,
     )
     assert response.status_code == 200
-    assert response["HX-Retarget"] == f"#stage-{stages[2].pk}"
     emotion = EmotionCard.objects.get()
     assert (emotion.score, emotion.stage, emotion.author_name) == (-2, stages[2], "에디터")
-    assert "−2.0" in response.content.decode()  # the stage mean updates with it
+    html = response.content.decode()
+    # The touchpoint and the stage header (its mean) swap in; the form comes back empty.
+    assert f'<article id="card-{touchpoint.pk}"' in html and "복잡하다" in html
+    assert f'<header id="stage-header-{stages[2].pk}"' in html and "−2.0" in html
+    assert html.lstrip().startswith(f'<details id="emotion-tp-{touchpoint.pk}"')
 
 
 def test_it_adds_an_emotion_card_to_a_stage(editor_client, journey_map, stages):
@@ -135,7 +138,8 @@ def test_it_edits_and_deletes_an_action_plan(editor_client, journey_map, opportu
         {"what": "시안 작성", "owner": "UX 디자이너", "due_date": "", "status": "doing"},
         **HTMX,
     )
-    assert response.status_code == 200 and response["HX-Retarget"] == "#plans"
+    assert response.status_code == 200 and response["HX-Reswap"] == "none"
+    assert 'id="plans"' in response.content.decode()
     plan.refresh_from_db()
     assert (plan.what, plan.status) == ("시안 작성", "doing")
     cancel = editor_client.get(url("plan-update", journey_map, plan.pk) + "?cancel=1", **HTMX)

@@ -29,7 +29,8 @@ def details(**overrides):
 def test_it_edits_the_map_details(editor_client, journey_map):
     assert editor_client.get(url("details-update", journey_map), **HTMX).status_code == 200
     response = editor_client.post(url("details-update", journey_map), details(), **HTMX)
-    assert response.status_code == 200 and response["HX-Retarget"] == "#map-header"
+    assert response.status_code == 200 and response["HX-Reswap"] == "none"
+    assert 'id="map-header" class="map-header" hx-swap-oob="true"' in response.content.decode()
     journey_map.refresh_from_db()
     assert (journey_map.title, journey_map.start_point, journey_map.end_point) == (
         "새 제목",

@@ -19,7 +19,8 @@ def names(journey_map):
 
 def test_it_adds_a_stage_at_the_end(editor_client, journey_map):
     response = editor_client.post(url("stage-add", journey_map), {"name": "재구매"}, **HTMX)
-    assert response.status_code == 200 and response["HX-Retarget"] == "#board-grid"
+    assert response.status_code == 200 and response["HX-Reswap"] == "none"
+    assert 'id="board-grid" class="board rows-7" hx-swap-oob="true"' in response.content.decode()
     assert names(journey_map)[-1] == "재구매"
     assert ">재구매</h2>" in response.content.decode()
 

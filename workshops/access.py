@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from maps.models import JourneyMap
+from workshops import presence
 
 
 def can_edit_maps(user) -> bool:
@@ -48,4 +49,22 @@ def editable_maps(request: HttpRequest):
 
 
 def get_map_for_edit(request: HttpRequest, map_id: int) -> JourneyMap:
-    return get_object_or_404(editable_maps(request).select_related("persona"), pk=map_id)
+    """The map, or 404. A write locks its row until the view's transaction ends, so edits of
+    one map happen one after another and each push shows a state at least as new as its own."""
+    queryset = editable_maps(request).select_related("persona")
+    if request.method == "POST":
+        queryset = queryset.select_for_update(of=("self",))
+    return get_object_or_404(queryset, pk=map_id)
+
+
+def member_for_socket(user, map_id: int) -> dict | None:
+    """Who this socket is in the map's room, or None when it may not join."""
+    if not can_edit_maps(user) or not JourneyMap.objects.filter(pk=map_id).exists():
+        return None
+    name = user.get_full_name() or user.get_username()
+    return {
+        "map_id": map_id,
+        "user": f"u{user.pk}",
+        "name": name,
+        "colour": presence.colour_for(f"u{user.pk}"),
+    }

@@ -1,3 +1,7 @@
-"""Websocket routes. Empty until the live-collaboration issue adds the room consumer."""
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from workshops.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/maps/<int:map_id>/", RoomConsumer.as_asgi()),
+]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import template
 
 from maps.models import Channel, EmotionCard
@@ -15,6 +17,11 @@ def channel_choices() -> list[tuple[str, str]]:
 @register.simple_tag
 def emotion_scores() -> list[tuple[int, str]]:
     return list(EmotionCard.EMOJI.items())
+
+
+@register.simple_tag
+def client_token() -> str:
+    return str(uuid.uuid4())
 
 
 @register.filter

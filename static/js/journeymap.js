@@ -27,6 +27,11 @@
     toast(status === 404 ? body.dataset.msgGone : body.dataset.msgError);
   });
 
+  document.addEventListener("click", (event) => {
+    const dismiss = event.target.closest && event.target.closest("[data-dismiss]");
+    if (dismiss) dismiss.parentElement.remove();
+  });
+
   // Language switch submits on change.
   document.addEventListener("change", (event) => {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();

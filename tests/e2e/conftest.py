@@ -27,7 +27,9 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright keeps an event loop running in this thread while it is open,
+# which the asyncio tests that run after the browser modules cannot share.
+@pytest.fixture(scope="module")
 def browser():
     need(
         shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),

@@ -1,0 +1,67 @@
+"""What an edit changed, as HTML the browser swaps in by id (hx-swap-oob).
+
+The same string answers the person who made the edit and is pushed to everyone else in the
+room, so every screen shows the same partials the page itself renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.template.loader import render_to_string
+
+from maps.board import Board
+from maps.models import JourneyMap
+
+BOARD = "maps/board.html"
+
+
+def render(
+    request,
+    journey_map: JourneyMap,
+    *,
+    cells: Iterable[tuple[int, str]] = (),
+    cards: Iterable[int] = (),
+    stages: Iterable[int] = (),
+    plans: bool = False,
+    header: bool = False,
+    grid: bool = False,
+) -> str:
+    """The named parts of one board, each ready to swap out-of-band."""
+    cells, cards, stages = list(cells), set(cards), set(stages)
+    parts: list[tuple[str, dict]] = []
+    if header:
+        parts.append(("map_header", {}))
+    if grid:
+        board = Board.load(journey_map)
+        parts.append(("board_grid", {"board": board}))
+        cells, cards, stages = [], set(), set()
+    else:
+        board = Board.load(
+            journey_map,
+            stage_ids=list(
+                {s for s, _ in cells}
+                | stages
+                | (
+                    set(journey_map.cards.filter(pk__in=cards).values_list("stage_id", flat=True))
+                    if cards
+                    else set()
+                )
+            ),
+        )
+    for column in board.columns:
+        if column.stage.pk in stages:
+            parts.append(("stage_header", {"column": column, "stage": column.stage}))
+            parts.append(("stage_emotions", {"column": column, "stage": column.stage}))
+        for cell in column.cells:
+            if (column.stage.pk, cell.lane) in cells:
+                parts.append(("cell_cards", {"cell": cell}))
+            for card in cell.cards:
+                if card.pk in cards:
+                    parts.append(("card", {"card": card, "column": column}))
+    if plans:
+        parts.append(("plans_table", {"board": board}))
+    base = {"journey_map": journey_map, "oob": True}
+    return "".join(
+        render_to_string(f"{BOARD}#{name}", {**base, **context}, request) for name, context in parts
+    )

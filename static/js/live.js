@@ -1,0 +1,209 @@
+// Live board: applies what others change, in order, and catches up from the database
+// whenever a push may have been missed (the channel layer delivers at most once).
+//
+// Server frames: push {seq, html, by} · resync {seq} · presence {event, member} · pong · error.
+// Pushes are applied strictly in sequence order; a gap that does not fill within GAP_WAIT,
+// a reconnect, or a quiet spell longer than QUIET re-reads the board (GET …/live/?since=seq).
+(function () {
+  "use strict";
+  const root = document.querySelector("[data-live-socket]");
+  if (!root || !window.WebSocket) return;
+
+  const GAP_WAIT = 1500, PING_EVERY = 25000, DEAD_AFTER = 60000, QUIET = 30000;
+  const MEMBER_TTL = 90000, MAX_BACKOFF = 30000;
+  const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.liveSocket;
+  const snapshotUrl = root.dataset.liveSnapshot;
+  let seq = Number(root.dataset.liveSeq || 0);
+  let socket = null, attempts = 0, lastHeard = Date.now(), lastChecked = Date.now();
+  let pending = new Map(), gapTimer = null, syncing = null, editingSent;
+  const members = new Map();
+
+  function setStatus(state) {
+    root.dataset.liveState = state;
+    const badge = document.getElementById("live-status");
+    if (badge) {
+      badge.dataset.state = state;
+      badge.textContent = badge.dataset["label" + state[0].toUpperCase() + state.slice(1)] || state;
+    }
+  }
+
+  function apply(html) {
+    htmx.swap(document.body, html, { swapStyle: "none" });
+    renderMarkers();
+  }
+
+  function drain() {
+    while (pending.has(seq + 1)) {
+      const frame = pending.get(seq + 1);
+      pending.delete(seq + 1);
+      apply(frame.html);
+      seq = frame.seq;
+    }
+    for (const key of pending.keys()) if (key <= seq) pending.delete(key);
+    clearTimeout(gapTimer);
+    gapTimer = pending.size ? setTimeout(resync, GAP_WAIT) : null;
+  }
+
+  function onPush(frame) {
+    if (frame.seq <= seq) return; // already shown (own edit, or covered by a resync)
+    pending.set(frame.seq, frame);
+    drain();
+  }
+
+  // Bring the board up to date from the database. One request at a time.
+  function resync() {
+    if (syncing) return syncing;
+    lastChecked = Date.now();
+    syncing = fetch(snapshotUrl + "?since=" + seq, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then((response) => {
+        if (response.status === 204) return null;
+        if (!response.ok) throw new Error("snapshot " + response.status);
+        const newSeq = Number(response.headers.get("X-Journeymap-Seq"));
+        return response.text().then((html) => {
+          if (newSeq > seq) { apply(html); seq = newSeq; }
+        });
+      })
+      .then(() => drain())
+      .catch(() => setTimeout(resync, 3000))
+      .finally(() => { syncing = null; });
+    return syncing;
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function connect() {
+    setStatus(attempts ? "reconnecting" : "connecting");
+    socket = new WebSocket(socketUrl);
+    socket.onopen = () => {
+      const wasAway = attempts > 0;
+      attempts = 0;
+      lastHeard = Date.now();
+      setStatus("live");
+      editingSent = undefined;
+      reportEditing();
+      if (wasAway) resync(); // whatever happened while we were away
+    };
+    socket.onmessage = (event) => {
+      lastHeard = Date.now();
+      let frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "push") onPush(frame);
+      else if (frame.type === "resync") { if (frame.seq > seq) resync(); }
+      else if (frame.type === "presence") onPresence(frame);
+      else if (frame.type === "welcome") me = frame.member.id;
+    };
+    socket.onclose = (event) => {
+      socket = null;
+      if (event.code === 4403) { setStatus("closed"); return; } // no access: don't retry
+      attempts++;
+      setStatus("reconnecting");
+      // Full jitter: spread 300 laptops reconnecting after a server restart.
+      const ceiling = Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(attempts, 5));
+      setTimeout(connect, Math.random() * ceiling);
+    };
+  }
+
+  setInterval(() => {
+    const now = Date.now();
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      if (now - lastHeard > DEAD_AFTER) { socket.close(); return; } // half-open: start over
+      send({ type: "ping" });
+    }
+    if (now - lastChecked > QUIET) resync(); // cheap: 204 when nothing changed
+    for (const [id, member] of members) if (now - member.seen > MEMBER_TTL) members.delete(id);
+    renderPresence();
+    renderMarkers();
+  }, PING_EVERY);
+
+  // Presence ---------------------------------------------------------------------------------
+
+  function onPresence(frame) {
+    const member = frame.member;
+    if (frame.event === "leave") members.delete(member.id);
+    else members.set(member.id, { ...member, seen: Date.now() });
+    renderPresence();
+    renderMarkers();
+  }
+
+  function renderPresence() {
+    const list = document.getElementById("presence");
+    if (!list) return;
+    const people = new Map(); // one entry per person, however many tabs they have open
+    for (const member of members.values()) people.set(member.user, member);
+    list.replaceChildren(...[...people.values()].map((member) => {
+      const item = document.createElement("li");
+      item.className = "member c" + member.colour;
+      item.textContent = member.name;
+      return item;
+    }));
+  }
+
+  function renderMarkers() {
+    document.querySelectorAll(".editing-by").forEach((marker) => marker.remove());
+    for (const member of members.values()) {
+      if (member.card == null || member.id === myId()) continue;
+      const card = document.getElementById("card-" + member.card);
+      if (!card) continue;
+      const marker = document.createElement("span");
+      marker.className = "editing-by c" + member.colour;
+      marker.textContent = (root.dataset.labelEditing || "%s").replace("%s", member.name);
+      card.prepend(marker);
+    }
+  }
+
+  let me = null;
+  function myId() { return me; }
+
+  function reportEditing() {
+    const editor = document.querySelector("form[data-card]");
+    const card = editor ? Number(editor.dataset.card) : null;
+    if (card !== editingSent) { editingSent = card; send({ type: "editing", card: card }); }
+  }
+  document.addEventListener("htmx:afterSettle", reportEditing);
+  document.addEventListener("htmx:afterSettle", renderMarkers);
+
+  // Keep what people are typing ---------------------------------------------------------------
+  // A push that replaces a region must not destroy an open editor or a half-written card in it:
+  // the incoming twin (same id) is marked hx-preserve, so htmx keeps the element on screen.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("[data-editor]");
+    if (form) form.dataset.saving = "1";
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("[data-editor]");
+    if (form) delete form.dataset.saving;
+  });
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const { target, fragment } = event.detail;
+    const keep = [...target.querySelectorAll("[data-editor], details[open][id]")];
+    if (target.matches("[data-editor], details[open][id]")) keep.push(target);
+    for (const element of keep) {
+      if (element.dataset.saving) continue; // its own answer replaces it
+      const twin = fragment.querySelector ? fragment.querySelector("#" + CSS.escape(element.id)) : null;
+      const incoming = twin || ([...fragment.children || []].find((child) => child.id === element.id));
+      if (incoming) incoming.setAttribute("hx-preserve", "true");
+    }
+  });
+
+  // Edits that could not be sent stay on screen, marked, with a retry.
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form || form.querySelector(".unsent")) return;
+    const note = document.createElement("p");
+    note.className = "unsent";
+    note.setAttribute("role", "alert");
+    note.textContent = root.dataset.labelUnsent || "Not saved.";
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "small";
+    retry.textContent = root.dataset.labelRetry || "Retry";
+    retry.addEventListener("click", () => { note.remove(); form.requestSubmit(); });
+    note.append(" ", retry);
+    form.append(note);
+  });
+
+  connect();
+  window.journeymapLive = { seq: () => seq, resync, members, socket: () => socket };
+})();

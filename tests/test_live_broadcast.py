@@ -1,0 +1,122 @@
+"""Pushes: after commit only, in sequence, the same HTML the editor gets."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from maps.models import JourneyMap, Lane
+from workshops import broadcast
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    messages = []
+    monkeypatch.setattr(
+        broadcast, "send", lambda map_id, message: messages.append((map_id, message))
+    )
+    return messages
+
+
+def test_a_committed_edit_is_pushed_with_the_next_sequence_number(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {"stage": stages[0].pk, "lane": "touchpoint", "text": "앱 푸시 알림"},
+            **HTMX,
+        )
+    [(map_id, message)] = sent
+    assert map_id == journey_map.pk
+    assert message["type"] == "room.push" and message["seq"] == 1 and message["by"] == "에디터"
+    assert f'id="cards-{stages[0].pk}-touchpoint"' in message["html"]
+    # The editor's answer carries the very same fragments, after its fresh add form.
+    assert response.content.decode().endswith(message["html"])
+    journey_map.refresh_from_db()
+    assert journey_map.seq == 1
+
+
+def test_a_rolled_back_change_is_not_pushed(journey_map, sent, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        broadcast.map_changed(journey_map, "<p>never</p>")
+        raise RuntimeError("the edit failed")
+    assert callbacks == [] and sent == []
+    journey_map.refresh_from_db()
+    assert journey_map.seq == 0
+
+
+def test_invalid_input_is_neither_saved_nor_pushed(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {"stage": stages[0].pk, "lane": "action", "text": ""},
+            **HTMX,
+        )
+    assert sent == []
+    journey_map.refresh_from_db()
+    assert journey_map.seq == 0
+
+
+def test_every_kind_of_edit_bumps_the_sequence(
+    editor_client, journey_map, stages, make_card, sent, django_capture_on_commit_callbacks
+):
+    tp = make_card("웹사이트", lane=Lane.TOUCHPOINT)
+    opp = make_card("기회", lane=Lane.OPPORTUNITY)
+    url = lambda name, *a: reverse(f"maps:{name}", args=[journey_map.pk, *a])  # noqa: E731
+    edits = [
+        ("card-mot", [tp.pk], {}),
+        ("card-update", [tp.pk], {"text": "새 글", "version": 1}),
+        ("card-move", [tp.pk], {"direction": "right"}),
+        ("emotion-add", [], {"touchpoint": tp.pk, "score": -1}),
+        ("plan-add", [], {"opportunity": opp.pk, "what": "할 일", "status": "todo"}),
+        ("stage-add", [], {"name": "재구매"}),
+        ("persona-update", [], {"name": "김정훈"}),
+        ("details-update", [], {"title": "t", "map_type": "current"}),
+        ("card-delete", [opp.pk], {}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, args, data in edits:
+            assert editor_client.post(url(name, *args), data, **HTMX).status_code == 200, name
+    assert [message["seq"] for _, message in sent] == list(range(1, len(edits) + 1))
+
+
+def test_a_shared_persona_edit_reaches_every_map_showing_it(
+    editor_client, journey_map, sent, django_capture_on_commit_callbacks
+):
+    from maps.models import Persona
+
+    persona = Persona.objects.create(name="A")
+    other = JourneyMap.objects.create(title="other", persona=persona)
+    JourneyMap.objects.filter(pk=journey_map.pk).update(persona=persona)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:persona-update", args=[journey_map.pk]), {"name": "B"}, **HTMX
+        )
+    assert {map_id for map_id, _ in sent} == {journey_map.pk, other.pk}
+
+
+def test_the_snapshot_says_204_when_nothing_changed_since(editor_client, journey_map):
+    url = reverse("maps:snapshot", args=[journey_map.pk])
+    assert editor_client.get(url + "?since=0").status_code == 204
+    JourneyMap.objects.filter(pk=journey_map.pk).update(seq=3)
+    response = editor_client.get(url + "?since=1")
+    assert response.status_code == 200 and response["X-Journeymap-Seq"] == "3"
+    html = response.content.decode()
+    for part in ['id="map-header"', 'id="board-grid"', 'id="plans"']:
+        assert part in html
+    assert html.count('hx-swap-oob="true"') == 3
+
+
+def test_the_snapshot_needs_access(client, journey_map):
+    assert client.get(reverse("maps:snapshot", args=[journey_map.pk])).status_code == 302

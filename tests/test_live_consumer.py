@@ -1,0 +1,125 @@
+"""The room socket, through the real ASGI application (origin check, session auth, routing)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from journeymap.asgi import application
+from maps.models import JourneyMap
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+ORIGIN = (b"origin", b"http://localhost")
+
+
+def session_cookie(user) -> tuple[bytes, bytes]:
+    client = Client()
+    client.force_login(user)
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+@sync_to_async
+def make_map_and_editor(django_user_model):
+    journey_map = JourneyMap.objects.create_from_preset(title="라이브", preset="funnel")
+    user = django_user_model.objects.create_user("live", is_staff=True, first_name="김라이브")
+    return journey_map, user, session_cookie(user)
+
+
+async def connect(journey_map, headers):
+    communicator = WebsocketCommunicator(
+        application, f"/ws/maps/{journey_map.pk}/", headers=headers
+    )
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def receive(communicator, kind: str, timeout: float = 2):
+    """The next frame of `kind`, skipping others (presence chatter)."""
+    while True:
+        frame = json.loads(await communicator.receive_from(timeout=timeout))
+        if frame["type"] == kind:
+            return frame
+
+
+async def test_a_logged_in_editor_joins_and_is_announced(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    communicator, connected, _ = await connect(journey_map, [ORIGIN, cookie])
+    assert connected
+    welcome = await receive(communicator, "welcome")
+    assert welcome["member"]["name"] == "김라이브"
+    joined = await receive(communicator, "presence")
+    assert (joined["event"], joined["member"]["name"]) == ("join", "김라이브")
+    await communicator.disconnect()
+
+
+async def test_without_a_session_the_socket_is_refused(django_user_model):
+    journey_map, _user, _cookie = await make_map_and_editor(django_user_model)
+    _communicator, connected, code = await connect(journey_map, [ORIGIN])
+    assert not connected and code == 4403
+
+
+async def test_a_foreign_origin_is_refused(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    _c, connected, _ = await connect(journey_map, [(b"origin", b"http://evil.example"), cookie])
+    assert not connected
+
+
+async def test_no_origin_is_refused(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    _c, connected, _ = await connect(journey_map, [cookie])
+    assert not connected
+
+
+async def test_a_missing_map_is_refused(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    gone = JourneyMap(pk=journey_map.pk)
+    await sync_to_async(journey_map.delete)()
+    _c, connected, code = await connect(gone, [ORIGIN, cookie])
+    assert not connected and code == 4403
+
+
+async def test_others_see_who_joins_edits_and_leaves(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    first, _, _ = await connect(journey_map, [ORIGIN, cookie])
+    await receive(first, "presence")  # own join
+    second, _, _ = await connect(journey_map, [ORIGIN, cookie])
+    second_id = (await receive(second, "welcome"))["member"]["id"]
+    assert (await receive(first, "presence"))["event"] == "join"
+    here = await receive(second, "presence")  # second learns first is here
+    assert here["event"] in ("join", "here")
+
+    await second.send_to(text_data=json.dumps({"type": "editing", "card": 7}))
+    editing = await receive(first, "presence")
+    assert (editing["member"]["id"], editing["member"]["card"]) == (second_id, 7)
+
+    await second.disconnect()
+    left = await receive(first, "presence")
+    assert (left["event"], left["member"]["id"]) == ("leave", second_id)
+    await first.disconnect()
+
+
+async def test_bad_frames_get_an_error_and_the_socket_stays_usable(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    communicator, _, _ = await connect(journey_map, [ORIGIN, cookie])
+    for bad in ["not json", "[1, 2]", '{"no": "type"}', '{"type": "drop_tables"}']:
+        await communicator.send_to(text_data=bad)
+        error = await receive(communicator, "error")
+        assert error["reason"]
+    await communicator.send_to(text_data='{"type": "ping"}')
+    assert (await receive(communicator, "pong"))["type"] == "pong"
+    await communicator.disconnect()
+
+
+async def test_a_huge_frame_closes_the_socket_with_a_reason(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    communicator, _, _ = await connect(journey_map, [ORIGIN, cookie])
+    await communicator.send_to(text_data=json.dumps({"type": "ping", "pad": "x" * 20_000}))
+    while True:
+        output = await communicator.receive_output(timeout=2)
+        if output["type"] == "websocket.close":
+            break
+    assert output["code"] == 1009 and output["reason"]

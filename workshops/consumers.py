@@ -1,0 +1,81 @@
+"""The room socket: a pipe. It joins the room's group after an access check, forwards what
+broadcast.py pushes, and relays presence (who is here, who edits which card). It reads and
+writes no model: every change goes through the HTTP views."""
+
+from __future__ import annotations
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from workshops import access, presence
+from workshops.broadcast import room_group
+
+# Frames from browsers are tiny (ping, editing); anything larger is refused.
+MAX_FRAME = 16 * 1024
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    group = None
+
+    async def connect(self):
+        member = await database_sync_to_async(access.member_for_socket)(
+            self.scope["user"], self.scope["url_route"]["kwargs"]["map_id"]
+        )
+        if member is None:
+            await self.close(code=4403)
+            return
+        self.member = {**member, "id": self.channel_name, "card": None}
+        self.group = room_group(member["map_id"])
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "welcome", "member": self.member})
+        await self.channel_layer.group_send(self.group, presence.event("join", self.member))
+
+    async def disconnect(self, code):
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            # May be dropped (at most once); clients also expire members they stop hearing.
+            await self.channel_layer.group_send(self.group, presence.event("leave", self.member))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None or len(text_data or "") > MAX_FRAME:
+            await self.close(code=1009, reason="frame too large or not text")
+            return
+        try:
+            frame = json.loads(text_data)
+            kind = frame["type"]
+        except (ValueError, TypeError, KeyError):
+            await self.send_json({"type": "error", "reason": "expected a JSON object with a type"})
+            return
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            await self.channel_layer.group_send(self.group, presence.event("here", self.member))
+        elif kind == "editing":
+            card = frame.get("card")
+            self.member["card"] = card if isinstance(card, int) else None
+            await self.channel_layer.group_send(self.group, presence.event("here", self.member))
+        else:
+            await self.send_json({"type": "error", "reason": f"unknown type {str(kind)[:40]!r}"})
+
+    async def send_json(self, content: dict):
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    # Messages from the group -------------------------------------------------------------
+
+    async def room_push(self, message):
+        await self.send_json({k: message[k] for k in ("seq", "html", "by")} | {"type": "push"})
+
+    async def room_resync(self, message):
+        await self.send_json({"type": "resync", "seq": message["seq"]})
+
+    async def presence_event(self, message):
+        await self.send_json(
+            {"type": "presence", "event": message["event"], "member": message["member"]}
+        )
+        if message["event"] == "join" and message["member"]["id"] != self.channel_name:
+            # Tell the newcomer who is already here.
+            await self.channel_layer.send(
+                message["member"]["id"], presence.event("here", self.member)
+            )
