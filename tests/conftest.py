@@ -124,3 +124,14 @@ def make_card(journey_map, stages):
         )
 
     return make
+
+
+@pytest.fixture
+def daphne(transactional_db):
+    """A real daphne process (in-memory channel layer) on the test database."""
+    from tests.servers import Daphne
+
+    server = Daphne().start()
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()

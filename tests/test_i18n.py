@@ -23,3 +23,8 @@ def test_the_language_switch_turns_the_ui_english(editor_client, journey_map):
 def test_the_page_offers_both_languages(editor_client):
     html = editor_client.get(reverse("maps:list")).content.decode()
     assert 'name="language"' in html and "English" in html and "한국어" in html
+
+
+def test_no_template_comment_leaks_onto_the_page(editor_client, journey_map):
+    html = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert "{#" not in html and "#}" not in html and "{%" not in html

@@ -15,11 +15,16 @@
   }
 
   // A thin progress bar while any request is under way.
+  // Counted on the request itself: the element that sent it may be swapped away before htmx's
+  // afterRequest event, which then never reaches the document.
   let pending = 0;
-  document.addEventListener("htmx:beforeRequest", () => { pending++; body.classList.add("busy"); });
-  document.addEventListener("htmx:afterRequest", () => {
-    pending = Math.max(0, pending - 1);
-    if (!pending) body.classList.remove("busy");
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    pending++;
+    body.classList.add("busy");
+    event.detail.xhr.addEventListener("loadend", () => {
+      pending = Math.max(0, pending - 1);
+      if (!pending) body.classList.remove("busy");
+    });
   });
   document.addEventListener("htmx:sendError", () => toast(body.dataset.msgNetwork));
   document.addEventListener("htmx:responseError", (event) => {

@@ -175,15 +175,20 @@
     const form = event.detail.elt.closest && event.detail.elt.closest("[data-editor]");
     if (form) delete form.dataset.saving;
   });
+  function isOpen(element) {
+    return element.matches("[data-editor], details[open][id]") && !element.dataset.saving;
+  }
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const { target, fragment } = event.detail;
-    const keep = [...target.querySelectorAll("[data-editor], details[open][id]")];
-    if (target.matches("[data-editor], details[open][id]")) keep.push(target);
-    for (const element of keep) {
-      if (element.dataset.saving) continue; // its own answer replaces it
-      const twin = fragment.querySelector ? fragment.querySelector("#" + CSS.escape(element.id)) : null;
-      const incoming = twin || ([...fragment.children || []].find((child) => child.id === element.id));
-      if (incoming) incoming.setAttribute("hx-preserve", "true");
+    if (isOpen(target)) {
+      // The pushed part is the editor itself: leave it; a save checks the card's version.
+      event.detail.shouldSwap = false;
+      return;
+    }
+    for (const element of target.querySelectorAll("[data-editor], details[open][id]")) {
+      if (!isOpen(element)) continue; // its own answer replaces it
+      const twin = fragment.querySelector("#" + CSS.escape(element.id));
+      if (twin) twin.setAttribute("hx-preserve", "true");
     }
   });
 

@@ -1,0 +1,107 @@
+"""Two people on one board, each in their own browser context, through a real daphne."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from maps.models import Card, JourneyMap
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def room(browser, daphne, django_user_model, artifacts, settings):
+    # The daphne process checks passwords with the real hasher, not the tests' fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    django_user_model.objects.create_user(
+        "minji", password="minji-pass-1", is_staff=True, first_name="김민지"
+    )
+    journey_map = JourneyMap.objects.get()
+    pages = []
+    for username, password in [("facilitator", "journeymap-demo"), ("minji", "minji-pass-1")]:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        page.goto(f"{daphne.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button.primary")
+        page.goto(f"{daphne.url}/maps/{journey_map.pk}/")
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+        pages.append((page, errors))
+    yield journey_map, pages[0][0], pages[1][0]
+    for index, (page, errors) in enumerate(pages):
+        page.screenshot(path=str(artifacts / f"live-{'AB'[index]}.png"), full_page=True)
+        page.context.close()
+        assert not errors, errors
+
+
+def add_card(page, stage, lane, text):
+    details = page.locator(f"#add-{stage.pk}-{lane}")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    details.locator("textarea[name=text]").fill(text)
+    details.get_by_role("button", name="추가").click()
+
+
+def test_edits_reach_the_other_screen_and_conflicts_lose_nothing(room):
+    journey_map, a, b = room
+    consider = journey_map.stages.get(name="고려")
+    buy = journey_map.stages.get(name="구매")
+
+    # Both see each other in the room.
+    expect(a.locator("#presence")).to_contain_text("김민지")
+    expect(b.locator("#presence")).to_contain_text("데모 퍼실리테이터")
+
+    # A adds a Korean touchpoint; B sees it without reloading.
+    add_card(a, consider, "touchpoint", "카카오톡 상담 채널 <img src=x onerror=alert(1)>")
+    on_b = b.locator(f"#cards-{consider.pk}-touchpoint article", has_text="카카오톡 상담 채널")
+    expect(on_b).to_be_visible()
+    expect(on_b.locator("img")).to_have_count(0)  # the markup is text, not an element
+    card = Card.objects.get(text__startswith="카카오톡")
+
+    # B moves it to the next stage; A sees it move.
+    on_b.get_by_role("button", name="다음 단계로").click()
+    expect(a.locator(f"#cards-{buy.pk}-touchpoint")).to_contain_text("카카오톡 상담 채널")
+    expect(a.locator(f"#cards-{consider.pk}-touchpoint")).not_to_contain_text("카카오톡")
+
+    # Both open the editor; B sees A's editing marker; A saves first.
+    a.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    b.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    expect(b.locator(f"#card-{card.pk} .editing-by")).to_have_count(0)  # B edits: form shown
+    a.locator(f"form#card-{card.pk} textarea").fill("A의 수정: 상담 채널")
+    b.locator(f"form#card-{card.pk} textarea").fill("B의 수정: 챗봇 채널")
+    a.locator(f"form#card-{card.pk}").get_by_role("button", name="저장").click()
+    expect(a.locator(f"article#card-{card.pk}")).to_contain_text("A의 수정")
+    # B's open editor survived A's push; B's save is refused with a plain message.
+    expect(b.locator(f"form#card-{card.pk} textarea")).to_have_value("B의 수정: 챗봇 채널")
+    b.locator(f"form#card-{card.pk}").get_by_role("button", name="저장").click()
+    conflict = b.locator(f"form#card-{card.pk} .conflict")
+    expect(conflict).to_contain_text("데모 퍼실리테이터")
+    expect(conflict).to_contain_text("A의 수정: 상담 채널")
+    expect(b.locator(f"form#card-{card.pk} textarea")).to_have_value("B의 수정: 챗봇 채널")
+    card.refresh_from_db()
+    assert card.text == "A의 수정: 상담 채널"
+    # Nothing is left looking busy once the requests are done.
+    expect(a.locator("body")).not_to_have_class("busy")
+    expect(b.locator("body")).not_to_have_class("busy")
+
+
+def test_an_offline_edit_stays_visible_with_retry_and_lands_once(room):
+    journey_map, a, b = room
+    aware = journey_map.stages.get(name="인지")
+    a.context.set_offline(True)
+    add_card(a, aware, "thought", "오프라인에서 쓴 생각")
+    expect(a.locator(f"#add-{aware.pk}-thought .unsent")).to_be_visible()
+    # Meanwhile B keeps working.
+    add_card(b, aware, "action", "B가 그 사이에 추가한 행동")
+    a.context.set_offline(False)
+    a.locator(f"#add-{aware.pk}-thought .unsent").get_by_role("button", name="다시 시도").click()
+    expect(a.locator(f"#cards-{aware.pk}-thought")).to_contain_text("오프라인에서 쓴 생각")
+    expect(b.locator(f"#cards-{aware.pk}-thought")).to_contain_text("오프라인에서 쓴 생각")
+    expect(a.locator(f"#cards-{aware.pk}-action")).to_contain_text("B가 그 사이에 추가한 행동")
+    assert Card.objects.filter(text="오프라인에서 쓴 생각").count() == 1
