@@ -127,7 +127,17 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [os.environ["REDIS_URL"]],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as the 5 s
+                # blocking pop channels-redis waits on: idle consumers then died with "Timeout
+                # reading from redis" (seen in tests/test_multiprocess.py). Read longer.
+                "hosts": [
+                    {
+                        "address": os.environ["REDIS_URL"],
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "health_check_interval": 25,
+                    }
+                ],
                 "prefix": os.environ.get("REDIS_PREFIX", "journeymap"),
             },
         }

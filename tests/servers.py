@@ -30,7 +30,8 @@ def test_database_url() -> str:
         return f"sqlite:///{Path(db['NAME']).resolve()}"
     user = quote(db.get("USER") or "")
     password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 class Daphne:

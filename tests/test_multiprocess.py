@@ -1,0 +1,107 @@
+"""A room spans daphne processes: two real daphne processes sharing one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+import pytest
+import websockets
+from asgiref.sync import sync_to_async
+from django.test import Client
+
+from maps.models import JourneyMap
+from tests.servers import Daphne
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def two_daphnes(redis_url):
+    prefix = f"jm-test-{uuid.uuid4().hex[:8]}"
+    servers = [Daphne(redis_url=redis_url, prefix=prefix, name=f"daphne-{n}") for n in "AB"]
+    for server in servers:
+        server.start()
+    yield servers
+    for server in servers:
+        server.stop()
+    for server in servers:
+        assert "Traceback" not in server.log(), server.log()
+
+
+@pytest.fixture
+def editor_session(django_user_model):
+    user = django_user_model.objects.create_user("multi", is_staff=True, first_name="다중")
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def socket_to(server, journey_map, session):
+    return websockets.connect(
+        f"ws://127.0.0.1:{server.port}/ws/maps/{journey_map.pk}/",
+        origin=server.url,
+        additional_headers={"Cookie": f"sessionid={session}"},
+    )
+
+
+async def next_push(socket, timeout=5):
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), deadline - time.monotonic()))
+        if frame["type"] == "push":
+            return frame
+
+
+def add_card_through(server, journey_map, session, text):
+    """A real HTTP edit through one process, with a CSRF token like a browser."""
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("Cookie", f"sessionid={session}")]
+    page = opener.open(f"{server.url}/maps/{journey_map.pk}/").read().decode()
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    stage = journey_map.stages.first()
+    data = urllib.parse.urlencode({"stage": stage.pk, "lane": "action", "text": text}).encode()
+    request = urllib.request.Request(
+        f"{server.url}/maps/{journey_map.pk}/cards/add/",
+        data=data,
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={token}",
+            "X-CSRFToken": token,
+            "HX-Request": "true",
+            "Origin": server.url,
+            "Referer": server.url,
+        },
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+
+
+@pytest.mark.asyncio
+async def test_an_edit_through_one_process_reaches_a_client_of_the_other(
+    two_daphnes, editor_session
+):
+    a, b = two_daphnes
+    journey_map = await sync_to_async(JourneyMap.objects.create_from_preset)(
+        title="다중 프로세스", preset="funnel"
+    )
+    async with (
+        socket_to(a, journey_map, editor_session) as on_a,
+        socket_to(b, journey_map, editor_session) as on_b,
+    ):
+        await asyncio.sleep(0.3)  # both have joined the group
+        await sync_to_async(add_card_through)(a, journey_map, editor_session, "A에서 쓴 카드")
+        push_b = await next_push(on_b)
+        push_a = await next_push(on_a)
+        assert push_a["seq"] == push_b["seq"] == 1
+        assert "A에서 쓴 카드" in push_b["html"]
+
+        # Idle for 30 s (an hour of silence is normal in a workshop), then the next edit.
+        await asyncio.sleep(30)
+        await sync_to_async(add_card_through)(b, journey_map, editor_session, "30초 뒤의 카드")
+        push = await next_push(on_a)
+        assert push["seq"] == 2 and "30초 뒤의 카드" in push["html"]
