@@ -120,3 +120,52 @@ def test_the_snapshot_says_204_when_nothing_changed_since(editor_client, journey
 
 def test_the_snapshot_needs_access(client, journey_map):
     assert client.get(reverse("maps:snapshot", args=[journey_map.pk])).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, as in production
+def test_a_change_in_the_admin_tells_the_room_to_re_read_the_board(
+    admin_client, journey_map, make_card, sent, django_capture_on_commit_callbacks
+):
+    card = make_card("관리자가 고칠 카드")
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:maps_card_change", args=[card.pk]),
+            {
+                "stage": card.stage_id,
+                "lane": "action",
+                "position": 0,
+                "text": "관리자가 고침",
+                "channel": "",
+                "channel_other": "",
+                "is_direct": "on",
+                "votes": 0,
+                "version": 1,
+            },
+        )
+    assert [(m, msg["type"]) for m, msg in sent] == [(journey_map.pk, "room.resync")]
+    journey_map.refresh_from_db()
+    assert sent[0][1]["seq"] == journey_map.seq > 0
+
+
+def test_a_management_command_change_reaches_the_room(
+    journey_map, sent, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    demo = JourneyMap.objects.exclude(pk=journey_map.pk).get()
+    assert demo.pk in {m for m, msg in sent if msg["type"] == "room.resync"}
+
+
+def test_a_board_edit_is_pushed_once_not_also_as_a_resync(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {"stage": stages[0].pk, "lane": "action", "text": "한 번"},
+            **HTMX,
+        )
+    assert [msg["type"] for _, msg in sent] == ["room.push"]

@@ -12,7 +12,7 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +25,42 @@ def map_changed(journey_map, html: str, *, by: str = "") -> int:
     """Count one change of `journey_map` and push `html` (out-of-band partials) on commit."""
     seq = journey_map.bump()
     message = {"type": "room.push", "seq": seq, "html": html, "by": by}
+    for resync in _pending_resyncs(journey_map.pk):
+        resync.pushed = True  # the board view pushes exactly what changed
     transaction.on_commit(lambda: send(journey_map.pk, message))
     return seq
 
 
-def map_changed_elsewhere(journey_map) -> int:
-    """A change made outside the board (admin, a command): clients re-read the whole board."""
-    seq = journey_map.bump()
-    transaction.on_commit(lambda: send(journey_map.pk, {"type": "room.resync", "seq": seq}))
-    return seq
+class _Resync:
+    """Queued when a model of a map is saved or deleted; at commit it tells the room to re-read
+    the board, unless a board view pushed the change itself in the same transaction."""
+
+    def __init__(self, map_id: int):
+        self.map_id, self.pushed = map_id, False
+
+    def __call__(self) -> None:
+        if self.pushed:
+            return
+        from maps.models import JourneyMap
+
+        journey_map = JourneyMap.objects.filter(pk=self.map_id).first()
+        if journey_map is not None:
+            seq = journey_map.bump()
+            send(self.map_id, {"type": "room.resync", "seq": seq})
+
+
+def _pending_resyncs(map_id: int) -> list[_Resync]:
+    return [
+        func
+        for _sids, func, _robust in connection.run_on_commit
+        if isinstance(func, _Resync) and func.map_id == map_id
+    ]
+
+
+def map_touched(map_id: int) -> None:
+    """A model of map `map_id` changed somewhere (admin, a command, a shell): queue a resync."""
+    if not _pending_resyncs(map_id):
+        transaction.on_commit(_Resync(map_id))
 
 
 def send(map_id: int, message: dict) -> None:

@@ -1,0 +1,29 @@
+"""Changes made outside the board views (admin, management commands) reach the room too."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
+from workshops.broadcast import map_touched
+
+
+def _map_ids(instance) -> list[int]:
+    if isinstance(instance, JourneyMap):
+        return [instance.pk]
+    if isinstance(instance, Persona):
+        return list(instance.journey_maps.values_list("pk", flat=True)) if instance.pk else []
+    return [instance.journey_map_id] if instance.journey_map_id else []
+
+
+def _changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    for map_id in _map_ids(instance):
+        map_touched(map_id)
+
+
+def connect() -> None:
+    for model in (JourneyMap, Persona, Stage, Card, EmotionCard, ActionPlan):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"jm-push-save-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"jm-push-del-{model.__name__}")
