@@ -101,3 +101,50 @@ class Daphne:
 
     def log(self) -> str:
         return self.log_path.read_text()
+
+
+class Editor:
+    """Someone editing through a real server over HTTP, with a session and a CSRF token."""
+
+    def __init__(self, server: Daphne, session_key: str):
+        import urllib.request
+
+        self.server, self.session = server, session_key
+        self.opener = urllib.request.build_opener()
+        self.token = ""
+
+    def _headers(self) -> dict:
+        return {
+            "Cookie": f"sessionid={self.session}; csrftoken={self.token}",
+            "X-CSRFToken": self.token,
+            "HX-Request": "true",
+            "Origin": self.server.url,
+            "Referer": self.server.url + "/",
+        }
+
+    def open_board(self, map_id: int) -> str:
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"{self.server.url}/maps/{map_id}/", headers={"Cookie": f"sessionid={self.session}"}
+        )
+        with self.opener.open(request, timeout=30) as response:
+            page = response.read().decode()
+        self.token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+        return page
+
+    def post(self, path: str, data: dict) -> int:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"{self.server.url}{path}",
+            data=urllib.parse.urlencode(data).encode(),
+            headers=self._headers(),
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code

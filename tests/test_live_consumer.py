@@ -123,3 +123,15 @@ async def test_a_huge_frame_closes_the_socket_with_a_reason(django_user_model):
         if output["type"] == "websocket.close":
             break
     assert output["code"] == 1009 and output["reason"]
+
+
+async def test_deleting_the_map_closes_its_room_with_a_reason(django_user_model):
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    communicator, _, _ = await connect(journey_map, [ORIGIN, cookie])
+    await receive(communicator, "welcome")
+    await sync_to_async(journey_map.delete)()
+    error = await receive(communicator, "error")
+    assert "deleted" in error["reason"]
+    while (output := await communicator.receive_output(timeout=2))["type"] != "websocket.close":
+        pass
+    assert output["code"] == 4410

@@ -79,3 +79,9 @@ def test_production_settings_secure_the_cookies(tmp_path):
 def test_the_gitignore_keeps_var_and_artifacts_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "var/" in ignored and "artifacts/" in ignored
+
+
+def test_production_refuses_a_wildcard_host_which_would_disable_the_origin_check(tmp_path):
+    result = settings_with(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="*")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS may not contain '*'" in result.stderr

@@ -70,6 +70,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def room_resync(self, message):
         await self.send_json({"type": "resync", "seq": message["seq"]})
 
+    async def room_closed(self, message):
+        await self.send_json({"type": "error", "reason": "this map was deleted"})
+        await self.close(code=4410, reason="map deleted")
+
     async def presence_event(self, message):
         await self.send_json(
             {"type": "presence", "event": message["event"], "member": message["member"]}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
-from workshops.broadcast import map_touched
+from workshops.broadcast import map_touched, send
 
 
 def _map_ids(instance) -> list[int]:
@@ -17,13 +18,21 @@ def _map_ids(instance) -> list[int]:
 
 
 def _changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):  # loaddata
+    if kwargs.get("raw") or (
+        isinstance(instance, JourneyMap) and kwargs.get("signal") is post_delete
+    ):
         return
     for map_id in _map_ids(instance):
         map_touched(map_id)
 
 
+def _map_deleted(sender, instance, **kwargs):
+    map_id = instance.pk
+    transaction.on_commit(lambda: send(map_id, {"type": "room.closed"}))
+
+
 def connect() -> None:
+    post_delete.connect(_map_deleted, sender=JourneyMap, dispatch_uid="jm-room-closed")
     for model in (JourneyMap, Persona, Stage, Card, EmotionCard, ActionPlan):
         post_save.connect(_changed, sender=model, dispatch_uid=f"jm-push-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"jm-push-del-{model.__name__}")

@@ -96,7 +96,7 @@
     };
     socket.onclose = (event) => {
       socket = null;
-      if (event.code === 4403) { setStatus("closed"); return; } // no access: don't retry
+      if (event.code === 4403 || event.code === 4410) { setStatus("closed"); return; } // gone or no access
       attempts++;
       setStatus("reconnecting");
       // Full jitter: spread 300 laptops reconnecting after a server restart.

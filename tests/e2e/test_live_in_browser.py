@@ -105,3 +105,17 @@ def test_an_offline_edit_stays_visible_with_retry_and_lands_once(room):
     expect(b.locator(f"#cards-{aware.pk}-thought")).to_contain_text("오프라인에서 쓴 생각")
     expect(a.locator(f"#cards-{aware.pk}-action")).to_contain_text("B가 그 사이에 추가한 행동")
     assert Card.objects.filter(text="오프라인에서 쓴 생각").count() == 1
+
+
+def test_after_a_server_restart_the_page_reconnects_and_catches_up(room, daphne):
+    journey_map, a, _b = room
+    stage = journey_map.stages.get(name="유지 및 추천")
+    daphne.stop()
+    expect(a.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
+    # A change lands while nobody can hear about it (e.g. from a management command).
+    from maps.models import Lane
+
+    Card.objects.create(stage=stage, lane=Lane.THOUGHT, text="서버가 꺼진 동안 생긴 카드")
+    daphne.start()
+    expect(a.locator("#live-status")).to_have_attribute("data-state", "live", timeout=40_000)
+    expect(a.locator(f"#cards-{stage.pk}-thought")).to_contain_text("서버가 꺼진 동안 생긴 카드")
