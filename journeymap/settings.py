@@ -136,6 +136,9 @@ if os.environ.get("REDIS_URL"):
                         "socket_timeout": 30,
                         "socket_connect_timeout": 5,
                         "health_check_interval": 25,
+                        # redis-py 8 fails, not waits, past 100 pooled connections; a room
+                        # of 300 joining at once needs more for a moment.
+                        "max_connections": 1000,
                     }
                 ],
                 "prefix": os.environ.get("REDIS_PREFIX", "journeymap"),

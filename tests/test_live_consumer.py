@@ -89,8 +89,10 @@ async def test_others_see_who_joins_edits_and_leaves(django_user_model):
     second, _, _ = await connect(journey_map, [ORIGIN, cookie])
     second_id = (await receive(second, "welcome"))["member"]["id"]
     assert (await receive(first, "presence"))["event"] == "join"
-    here = await receive(second, "presence")  # second learns first is here
-    assert here["event"] in ("join", "here")
+    roster = await receive(second, "presence")
+    while roster["event"] != "roster":  # second learns, from one member, who is here
+        roster = await receive(second, "presence")
+    assert {m["name"] for m in roster["members"]} == {"김라이브"} and len(roster["members"]) == 2
 
     await second.send_to(text_data=json.dumps({"type": "editing", "card": 7}))
     editing = await receive(first, "presence")

@@ -105,3 +105,30 @@ async def test_an_edit_through_one_process_reaches_a_client_of_the_other(
         await sync_to_async(add_card_through)(b, journey_map, editor_session, "30초 뒤의 카드")
         push = await next_push(on_a)
         assert push["seq"] == push_a["seq"] + 1 and "30초 뒤의 카드" in push["html"]
+
+
+@pytest.mark.asyncio
+async def test_a_room_of_300_connecting_at_once_all_get_in_and_hear_an_edit(
+    two_daphnes, editor_session
+):
+    journey_map = await sync_to_async(JourneyMap.objects.create_from_preset)(
+        title="300명", preset="funnel"
+    )
+
+    async def join(n):
+        socket = await socket_to(two_daphnes[n % 2], journey_map, editor_session)
+        while json.loads(await asyncio.wait_for(socket.recv(), 30))["type"] != "welcome":
+            pass
+        return socket
+
+    sockets = await asyncio.gather(*(join(n) for n in range(300)))
+    try:
+        assert len(sockets) == 300
+        await sync_to_async(add_card_through)(
+            two_daphnes[0], journey_map, editor_session, "모두에게"
+        )
+        pushes = await asyncio.gather(*(next_push(s, timeout=30) for s in sockets))
+        assert {p["seq"] for p in pushes} == {pushes[0]["seq"]}
+        assert all("모두에게" in p["html"] for p in pushes)
+    finally:
+        await asyncio.gather(*(s.close() for s in sockets))

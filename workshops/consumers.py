@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from workshops import access, presence
@@ -14,6 +15,9 @@ from workshops.broadcast import room_group
 
 # Frames from browsers are tiny (ping, editing); anything larger is refused.
 MAX_FRAME = 16 * 1024
+# Every fourth ping (about 100 s) re-announces this member, so clients drop the ones whose
+# "leave" was lost (the channel layer delivers at most once).
+ANNOUNCE_EVERY = 4
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -27,17 +31,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=4403)
             return
         self.member = {**member, "id": self.channel_name, "card": None}
+        self.roster = presence.Roster(self.member)
+        self.pings = 0
         self.group = room_group(member["map_id"])
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "welcome", "member": self.member})
-        await self.channel_layer.group_send(self.group, presence.event("join", self.member))
+        await self.announce("join")
 
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            # May be dropped (at most once); clients also expire members they stop hearing.
-            await self.channel_layer.group_send(self.group, presence.event("leave", self.member))
+            await self.announce("leave")
 
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None or len(text_data or "") > MAX_FRAME:
@@ -51,16 +56,25 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if kind == "ping":
             await self.send_json({"type": "pong"})
-            await self.channel_layer.group_send(self.group, presence.event("here", self.member))
+            self.pings += 1
+            if self.pings % ANNOUNCE_EVERY == 0:
+                await self.announce("here")
         elif kind == "editing":
             card = frame.get("card")
             self.member["card"] = card if isinstance(card, int) else None
-            await self.channel_layer.group_send(self.group, presence.event("here", self.member))
+            await self.announce("here")
         else:
             await self.send_json({"type": "error", "reason": f"unknown type {str(kind)[:40]!r}"})
 
     async def send_json(self, content: dict):
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    async def announce(self, kind: str):
+        # Presence is best effort: a full queue must not break the socket.
+        try:
+            await self.channel_layer.group_send(self.group, presence.event(kind, self.member))
+        except ChannelFull:
+            pass
 
     # Messages from the group -------------------------------------------------------------
 
@@ -75,11 +89,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=4410, reason="map deleted")
 
     async def presence_event(self, message):
-        await self.send_json(
-            {"type": "presence", "event": message["event"], "member": message["member"]}
-        )
-        if message["event"] == "join" and message["member"]["id"] != self.channel_name:
-            # Tell the newcomer who is already here.
-            await self.channel_layer.send(
-                message["member"]["id"], presence.event("here", self.member)
-            )
+        kind, member = message["event"], message["member"]
+        await self.send_json({"type": "presence", "event": kind, "member": member})
+        if self.roster.hear(kind, member):
+            # One member tells the newcomer who is already here.
+            try:
+                await self.channel_layer.send(
+                    member["id"], {"type": "presence.roster", "members": self.roster.snapshot()}
+                )
+            except ChannelFull:
+                pass
+
+    async def presence_roster(self, message):
+        for member in message["members"]:
+            self.roster.hear("here", member)
+        await self.send_json({"type": "presence", "event": "roster", "members": message["members"]})

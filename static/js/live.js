@@ -10,7 +10,8 @@
   if (!root || !window.WebSocket) return;
 
   const GAP_WAIT = 1500, PING_EVERY = 25000, DEAD_AFTER = 60000, QUIET = 30000;
-  const MEMBER_TTL = 90000, MAX_BACKOFF = 30000;
+  // Members re-announce about every 100 s; one not heard of for 5 minutes has gone.
+  const MEMBER_TTL = 300000, MAX_BACKOFF = 30000;
   const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.liveSocket;
   const snapshotUrl = root.dataset.liveSnapshot;
   let seq = Number(root.dataset.liveSeq || 0);
@@ -112,7 +113,9 @@
       send({ type: "ping" });
     }
     if (now - lastChecked > QUIET) resync(); // cheap: 204 when nothing changed
-    for (const [id, member] of members) if (now - member.seen > MEMBER_TTL) members.delete(id);
+    for (const [id, member] of members) {
+      if (id !== me && now - member.seen > MEMBER_TTL) members.delete(id);
+    }
     renderPresence();
     renderMarkers();
   }, PING_EVERY);
@@ -120,9 +123,11 @@
   // Presence ---------------------------------------------------------------------------------
 
   function onPresence(frame) {
-    const member = frame.member;
-    if (frame.event === "leave") members.delete(member.id);
-    else members.set(member.id, { ...member, seen: Date.now() });
+    const now = Date.now();
+    if (frame.event === "roster") {
+      for (const member of frame.members) members.set(member.id, { ...member, seen: now });
+    } else if (frame.event === "leave") members.delete(frame.member.id);
+    else members.set(frame.member.id, { ...frame.member, seen: now });
     renderPresence();
     renderMarkers();
   }
