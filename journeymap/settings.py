@@ -142,6 +142,10 @@ if os.environ.get("REDIS_URL"):
                     }
                 ],
                 "prefix": os.environ.get("REDIS_PREFIX", "journeymap"),
+                # Per-socket queue. The default 100 overflowed when 300 people joined at once
+                # (each hears every join); an overflow drops pushes, which clients then have
+                # to catch up on. 1000 small messages per socket is cheap.
+                "capacity": 1000,
             },
         }
     }

@@ -55,6 +55,17 @@ async def next_push(socket, timeout=5):
             return frame
 
 
+async def quiet(socket, silence=2.0, limit=120):
+    """Read until the socket has said nothing for `silence` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            await asyncio.wait_for(socket.recv(), silence)
+        except TimeoutError:
+            return
+    raise AssertionError("the room never went quiet")
+
+
 def add_card_through(server, journey_map, session, text):
     """A real HTTP edit through one process, with a CSRF token like a browser."""
     import urllib.parse
@@ -124,6 +135,10 @@ async def test_a_room_of_300_connecting_at_once_all_get_in_and_hear_an_edit(
     sockets = await asyncio.gather(*(join(n) for n in range(300)))
     try:
         assert len(sockets) == 300
+        # Everyone hears everyone join (N² presence messages) before the first edit.
+        started = time.monotonic()
+        await asyncio.gather(*(quiet(s) for s in sockets))
+        print(f"300 joins settled in {time.monotonic() - started:.1f} s")
         await sync_to_async(add_card_through)(
             two_daphnes[0], journey_map, editor_session, "모두에게"
         )

@@ -8,6 +8,7 @@ most once); clients notice the gap in sequence numbers and re-read the board fro
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -64,7 +65,19 @@ def map_touched(map_id: int) -> None:
 
 
 def send(map_id: int, message: dict) -> None:
+    group_send = get_channel_layer().group_send
     try:
-        async_to_sync(get_channel_layer().group_send)(room_group(map_id), message)
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    try:
+        if loop is None:
+            async_to_sync(group_send)(room_group(map_id), message)
+        else:  # called from sync code on an event loop's thread: schedule, don't block it
+            _pending.add(task := loop.create_task(group_send(room_group(map_id), message)))
+            task.add_done_callback(_pending.discard)
     except Exception:  # the database has the change; clients catch up on their next check
         log.exception("push to %s failed", room_group(map_id))
+
+
+_pending: set = set()

@@ -4,8 +4,10 @@ writes no model: every change goes through the HTTP views."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -67,14 +69,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "reason": f"unknown type {str(kind)[:40]!r}"})
 
     async def send_json(self, content: dict):
-        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        # A group message can arrive after the browser went away and before daphne tells us:
+        # nothing to deliver then, and nothing wrong.
+        with contextlib.suppress(Disconnected):
+            await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def announce(self, kind: str):
         # Presence is best effort: a full queue must not break the socket.
-        try:
+        with contextlib.suppress(ChannelFull):
             await self.channel_layer.group_send(self.group, presence.event(kind, self.member))
-        except ChannelFull:
-            pass
 
     # Messages from the group -------------------------------------------------------------
 
@@ -93,12 +96,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "presence", "event": kind, "member": member})
         if self.roster.hear(kind, member):
             # One member tells the newcomer who is already here.
-            try:
+            with contextlib.suppress(ChannelFull):
                 await self.channel_layer.send(
                     member["id"], {"type": "presence.roster", "members": self.roster.snapshot()}
                 )
-            except ChannelFull:
-                pass
 
     async def presence_roster(self, message):
         for member in message["members"]:
