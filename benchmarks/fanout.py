@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -44,10 +45,13 @@ os.environ.pop("REDIS_URL", None)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "fanout-benchmark-secret-key-not-for-production-0123456789"
 os.environ["SECRET_KEY"] = SECRET
+# The measuring loop reads the map's seq between edits; quick reads, no concurrency inside.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import django  # noqa: E402
 
 django.setup()
+logging.getLogger("websockets").setLevel(logging.WARNING)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -66,8 +70,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary(latencies: list[float]) -> dict:
-    return {"p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
-            "p99_ms": percentile(latencies, 99), "samples": len(latencies)}
+    return {
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "samples": len(latencies),
+    }
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -80,15 +88,33 @@ def peak_memory_mb(pid: int) -> float:
 class Server:
     def __init__(self, redis_prefix: str = ""):
         self.port = free_port()
-        env = {**os.environ, "DEBUG": "0", "SECRET_KEY": SECRET, "SECURE_COOKIES": "0",
-               "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": SECRET,
+            "SECURE_COOKIES": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+        }
         if redis_prefix:
             env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix)
         self.log = (WORK / f"daphne-{self.port}.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "journeymap.asgi:application"], cwd=ROOT, env=env, stdout=self.log,
-            stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "journeymap.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         for _ in range(150):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
@@ -132,25 +158,40 @@ class Editor:
     def _open(self, path, data=None):
         headers = {"Cookie": f"sessionid={self.session}"}
         if data is not None:
-            headers.update({"Cookie": f"sessionid={self.session}; csrftoken={self.token}",
-                            "X-CSRFToken": self.token, "HX-Request": "true",
-                            "Origin": self.base, "Referer": self.base + "/"})
+            headers.update(
+                {
+                    "Cookie": f"sessionid={self.session}; csrftoken={self.token}",
+                    "X-CSRFToken": self.token,
+                    "HX-Request": "true",
+                    "Origin": self.base,
+                    "Referer": self.base + "/",
+                }
+            )
             data = urllib.parse.urlencode(data).encode()
-        return urllib.request.urlopen(urllib.request.Request(self.base + path, data, headers),
-                                      timeout=60)
+        return urllib.request.urlopen(
+            urllib.request.Request(self.base + path, data, headers), timeout=60
+        )
 
     def add_card(self, n: int) -> None:
-        self._open(f"/maps/{self.map.pk}/cards/add/", {
-            "stage": self.stage, "lane": "thought",
-            "text": f"벤치마크 카드 {n}: 고객이 가격을 두 사이트에서 비교한다"}).read()
+        self._open(
+            f"/maps/{self.map.pk}/cards/add/",
+            {
+                "stage": self.stage,
+                "lane": "thought",
+                "text": f"벤치마크 카드 {n}: 고객이 가격을 두 사이트에서 비교한다",
+            },
+        ).read()
 
 
 async def connect_room(ports, journey_map, session, n):
     async def one(i):
         port = ports[i % len(ports)]
         socket = await websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/", origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": f"sessionid={session}"}, max_size=None)
+            f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"sessionid={session}"},
+            max_size=None,
+        )
         return socket
 
     sockets = []
@@ -206,7 +247,7 @@ async def measure_journeymap(ports, journey_map, session, n) -> dict:
     await settle(sockets)
     editor = Editor(ports[0], journey_map, session)
     arrivals = Arrivals(sockets)
-    latencies, push_bytes = [], 0
+    latencies = []
     for i in range(EDITS):
         journey_map.refresh_from_db()
         seq = journey_map.seq + 1
@@ -229,9 +270,13 @@ async def measure_journeymap(ports, journey_map, session, n) -> dict:
     arrivals.stop()
     for socket in sockets:
         await socket.close()
-    return {**summary(latencies), "edits_per_s": round(delivered / elapsed, 1),
-            "missing": EDITS * n - len(latencies), "gaps": len(arrivals.seqs),
-            "push_bytes": int(statistics.median(arrivals.sizes))}
+    return {
+        **summary(latencies),
+        "edits_per_s": round(delivered / elapsed, 1),
+        "missing": EDITS * n - len(latencies),
+        "gaps": len(arrivals.seqs),
+        "push_bytes": int(statistics.median(arrivals.sizes)),
+    }
 
 
 async def measure_baseline(n: int, payload_size: int) -> dict:
@@ -253,8 +298,9 @@ async def measure_baseline(n: int, payload_size: int) -> dict:
 
     port = free_port()
     async with websockets.serve(handler, "127.0.0.1", port, max_size=None):
-        sockets = [await websockets.connect(f"ws://127.0.0.1:{port}/room", max_size=None)
-                   for _ in range(n)]
+        sockets = [
+            await websockets.connect(f"ws://127.0.0.1:{port}/room", max_size=None) for _ in range(n)
+        ]
         trigger = await websockets.connect(f"ws://127.0.0.1:{port}/trigger")
         arrivals = Arrivals(sockets)
         latencies = []
@@ -272,30 +318,41 @@ async def measure_baseline(n: int, payload_size: int) -> dict:
 
 async def run_all() -> dict:
     journey_map, session = prepare()
-    results = {"machine": f"{os.cpu_count()} cores", "client": "one asyncio process, one "
-               "websocket per simulated person", "edits_per_size": EDITS, "sizes": {}}
+    results = {
+        "machine": f"{os.cpu_count()} cores",
+        "client": "one asyncio process, one websocket per simulated person",
+        "edits_per_size": EDITS,
+        "sizes": {},
+    }
     memory_layer = Server()
     redis_prefix = f"jm-bench-{os.getpid()}"
     redis_servers = [Server(redis_prefix), Server(redis_prefix)]
     try:
         for n in SIZES:
-            row = {"in_memory": await measure_journeymap([memory_layer.port], journey_map,
-                                                         session, n),
-                   "redis_2_processes": await measure_journeymap(
-                       [s.port for s in redis_servers], journey_map, session, n)}
+            row = {
+                "in_memory": await measure_journeymap([memory_layer.port], journey_map, session, n),
+                "redis_2_processes": await measure_journeymap(
+                    [s.port for s in redis_servers], journey_map, session, n
+                ),
+            }
             # The baseline sends frames of the same size as journeymap's real pushes.
             row["baseline_websockets"] = await measure_baseline(n, row["in_memory"]["push_bytes"])
             row["p99_ratio_redis_to_baseline"] = round(
-                row["redis_2_processes"]["p99_ms"] / max(row["baseline_websockets"]["p99_ms"],
-                                                         0.1), 1)
+                row["redis_2_processes"]["p99_ms"] / max(row["baseline_websockets"]["p99_ms"], 0.1),
+                1,
+            )
             results["sizes"][n] = row
             print(n, json.dumps(row, ensure_ascii=False))
     finally:
-        results["peak_memory_mb"] = {"in_memory": memory_layer.stop(),
-                                     "redis": [s.stop() for s in redis_servers]}
+        results["peak_memory_mb"] = {
+            "in_memory": memory_layer.stop(),
+            "redis": [s.stop() for s in redis_servers],
+        }
         logs = memory_layer.log_text() + "".join(s.log_text() for s in redis_servers)
         results["server_log_problems"] = {
-            "tracebacks": logs.count("Traceback"), "over_capacity": logs.count("over capacity")}
+            "tracebacks": logs.count("Traceback"),
+            "over_capacity": logs.count("over capacity"),
+        }
     return results
 
 
@@ -320,9 +377,15 @@ async def soak(seconds: int) -> dict:
     finally:
         memory = [s.stop() for s in servers]
     logs = "".join(s.log_text() for s in servers)
-    return {"seconds": seconds, "edits": sent, "edits_every_client_got": complete,
-            "sequence_gaps": len(arrivals.seqs), "over_capacity": logs.count("over capacity"),
-            "tracebacks": logs.count("Traceback"), "peak_memory_mb": memory}
+    return {
+        "seconds": seconds,
+        "edits": sent,
+        "edits_every_client_got": complete,
+        "sequence_gaps": len(arrivals.seqs),
+        "over_capacity": logs.count("over capacity"),
+        "tracebacks": logs.count("Traceback"),
+        "peak_memory_mb": memory,
+    }
 
 
 def main() -> None:

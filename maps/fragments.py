@@ -22,13 +22,14 @@ def render(
     *,
     cells: Iterable[tuple[int, str]] = (),
     cards: Iterable[int] = (),
+    appended: Iterable[int] = (),
     stages: Iterable[int] = (),
     plans: bool = False,
     header: bool = False,
     grid: bool = False,
 ) -> str:
     """The named parts of one board, each ready to swap out-of-band."""
-    cells, cards, stages = list(cells), set(cards), set(stages)
+    cells, cards, appended, stages = list(cells), set(cards), set(appended), set(stages)
     parts: list[tuple[str, dict]] = []
     if header:
         parts.append(("map_header", {}))
@@ -37,17 +38,15 @@ def render(
         parts.append(("board_grid", {"board": board}))
         cells, cards, stages = [], set(), set()
     else:
+        card_stages = (
+            set(
+                journey_map.cards.filter(pk__in=cards | appended).values_list("stage_id", flat=True)
+            )
+            if cards or appended
+            else set()
+        )
         board = Board.load(
-            journey_map,
-            stage_ids=list(
-                {s for s, _ in cells}
-                | stages
-                | (
-                    set(journey_map.cards.filter(pk__in=cards).values_list("stage_id", flat=True))
-                    if cards
-                    else set()
-                )
-            ),
+            journey_map, stage_ids=list({s for s, _ in cells} | stages | card_stages)
         )
     for column in board.columns:
         if column.stage.pk in stages:
@@ -59,6 +58,8 @@ def render(
             for card in cell.cards:
                 if card.pk in cards:
                     parts.append(("card", {"card": card, "column": column}))
+                if card.pk in appended:
+                    parts.append(("appended_card", {"card": card, "cell": cell}))
     if plans:
         parts.append(("plans_table", {"board": board}))
     base = {"journey_map": journey_map, "oob": True}

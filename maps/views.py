@@ -48,13 +48,18 @@ def who(request) -> str:
     return request.user.get_full_name() or request.user.get_username()
 
 
+# Separates the element that made the request from the push in an editor's answer.
+PUSH_MARK = "<!--journeymap-push-->"
+
+
 def _done(request, journey_map: JourneyMap, html: str, *, primary: str = "") -> HttpResponse:
-    """Push what changed to the room; answer the editor with the same HTML (and `primary`,
-    which replaces the element that made the request)."""
-    broadcast.map_changed(journey_map, html, by=who(request))
+    """Push what changed to the room; answer the editor with the same push (and `primary`,
+    which replaces the element that made the request). The answer carries the push's sequence
+    number, so live.js applies it once and in order, whichever way it arrives first."""
+    seq = broadcast.map_changed(journey_map, html, by=who(request))
     if not request.htmx:
         return redirect(journey_map_url(journey_map))
-    response = HttpResponse(primary + html)
+    response = HttpResponse(primary + PUSH_MARK + html, headers={"X-Journeymap-Seq": str(seq)})
     return response if primary else reswap(response, "none")
 
 
@@ -238,7 +243,8 @@ def card_add(request, map_id: int):
         card.created_by = request.user
         card.updated_by_name = who(request)
         card.save()
-    html = fragments.render(request, journey_map, cells=[(card.stage_id, card.lane)])
+    # Only the new card travels, appended to its cell (pushes apply once, in order).
+    html = fragments.render(request, journey_map, appended=[card.pk])
     # The add form stays open and empty, so a team can write card after card.
     primary = _fresh(
         request, journey_map, "add_card_form", stage_id=card.stage_id, lane=card.lane, open=True

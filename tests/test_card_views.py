@@ -37,8 +37,14 @@ def test_it_adds_a_touchpoint_and_returns_its_cell_and_a_fresh_form(
         0,
     )
     html = response.content.decode()
-    # The cell's cards swap in by id; the add form comes back open and empty for the next card.
-    assert f'id="cards-{stages[1].pk}-touchpoint"' in html and "리뷰 사이트 후기" in html
+    # The add form comes back open and empty for the next card; after the mark, the push: only
+    # the new card, appended to its cell, with the push's sequence number in a header.
+    form, push = html.split("<!--journeymap-push-->")
+    assert push.lstrip().startswith(
+        f'<div hx-swap-oob="beforeend:#cards-{stages[1].pk}-touchpoint">'
+    )
+    assert f'<article id="card-{card.pk}"' in push and "리뷰 사이트 후기" in push
+    assert response["X-Journeymap-Seq"] == str(JourneyMap.objects.get(pk=journey_map.pk).seq)
     assert html.startswith(f'\n<details id="add-{stages[1].pk}-touchpoint" class="add-card" open>')
     assert "></textarea>" in html
 

@@ -34,7 +34,7 @@ def test_a_committed_edit_is_pushed_with_the_next_sequence_number(
     [(map_id, message)] = sent
     assert map_id == journey_map.pk
     assert message["type"] == "room.push" and message["seq"] == 1 and message["by"] == "에디터"
-    assert f'id="cards-{stages[0].pk}-touchpoint"' in message["html"]
+    assert f'hx-swap-oob="beforeend:#cards-{stages[0].pk}-touchpoint"' in message["html"]
     # The editor's answer carries the very same fragments, after its fresh add form.
     assert response.content.decode().endswith(message["html"])
     journey_map.refresh_from_db()

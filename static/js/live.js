@@ -169,6 +169,18 @@
   document.addEventListener("htmx:afterSettle", reportEditing);
   document.addEventListener("htmx:afterSettle", renderMarkers);
 
+  // The answer to one's own edit is that edit's push too (X-Journeymap-Seq): its fragments go
+  // through the same in-order queue, so a slow answer never undoes a newer push.
+  const PUSH_MARK = "<!--journeymap-push-->";
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const seqHeader = event.detail.xhr.getResponseHeader("X-Journeymap-Seq");
+    const body = event.detail.serverResponse;
+    if (!seqHeader || typeof body !== "string" || body.indexOf(PUSH_MARK) < 0) return;
+    const cut = body.indexOf(PUSH_MARK);
+    event.detail.serverResponse = body.slice(0, cut);
+    onPush({ seq: Number(seqHeader), html: body.slice(cut + PUSH_MARK.length) });
+  });
+
   // Keep what people are typing ---------------------------------------------------------------
   // A push that replaces a region must not destroy an open editor or a half-written card in it:
   // the incoming twin (same id) is marked hx-preserve, so htmx keeps the element on screen.

@@ -69,10 +69,10 @@ def test_edits_reach_the_other_screen_and_conflicts_lose_nothing(room):
     expect(a.locator(f"#cards-{buy.pk}-touchpoint")).to_contain_text("카카오톡 상담 채널")
     expect(a.locator(f"#cards-{consider.pk}-touchpoint")).not_to_contain_text("카카오톡")
 
-    # Both open the editor; B sees A's editing marker; A saves first.
+    # A opens the editor; B sees who is editing the card, opens it too; A saves first.
     a.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    expect(b.locator(f"#card-{card.pk} .editing-by")).to_have_text("데모 퍼실리테이터 님 편집 중")
     b.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
-    expect(b.locator(f"#card-{card.pk} .editing-by")).to_have_count(0)  # B edits: form shown
     a.locator(f"form#card-{card.pk} textarea").fill("A의 수정: 상담 채널")
     b.locator(f"form#card-{card.pk} textarea").fill("B의 수정: 챗봇 채널")
     a.locator(f"form#card-{card.pk}").get_by_role("button", name="저장").click()
