@@ -8,13 +8,16 @@ For N = 10, 50, 200, 300 clients in one room it measures, per setup:
 - the server's peak memory (VmHWM of each daphne process).
 
 Setups: journeymap on one daphne with the in-memory layer; journeymap on two daphne processes
-sharing Redis (clients split between them, edits through the first); and a baseline: a
-minimal broadcast server written with the `websockets` package, sent the same payload size,
-measured by the same client. The measuring client is this one process (asyncio, one
-connection per simulated person); its own cost is part of every number, the baseline's too.
+sharing Redis (clients split between them, edits through the first), with channels-redis's
+core layer and with its pub/sub layer; and a baseline: a minimal broadcast server written with
+the `websockets` package, sending frames of the same size, measured by the same client. The
+measuring client is WORKERS processes (asyncio, one connection per simulated person) that read
+only the sequence number of each frame and timestamp it on the system-wide monotonic clock;
+its cost is part of every number, the baseline's too.
 
-`python benchmarks/fanout.py --soak 600` instead runs 10 edits/s for 600 s through Redis with
-50 clients and reports sequence gaps and "over capacity" lines in the server logs.
+`python benchmarks/fanout.py --soak 600 --layers core` instead runs 10 edits/s for 600 s
+through two processes on Redis with 50 clients and reports sequence gaps and "over capacity"
+lines in the server logs.
 Results: benchmarks/results/fanout.json.
 """
 
@@ -25,7 +28,6 @@ import asyncio
 import json
 import logging
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,7 +88,7 @@ def peak_memory_mb(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, redis_prefix: str = ""):
+    def __init__(self, redis_prefix: str = "", layer: str = "core"):
         self.port = free_port()
         env = {
             **os.environ,
@@ -97,7 +99,7 @@ class Server:
             "LOG_LEVEL": "WARNING",
         }
         if redis_prefix:
-            env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix)
+            env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix, REDIS_LAYER=layer)
         self.log = (WORK / f"daphne-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [
@@ -172,123 +174,194 @@ class Editor:
             urllib.request.Request(self.base + path, data, headers), timeout=60
         )
 
+    last_push_bytes = 0
+
     def add_card(self, n: int) -> None:
-        self._open(
-            f"/maps/{self.map.pk}/cards/add/",
-            {
-                "stage": self.stage,
-                "lane": "thought",
-                "text": f"벤치마크 카드 {n}: 고객이 가격을 두 사이트에서 비교한다",
-            },
-        ).read()
+        text = f"벤치마크 카드 {n}: 고객이 가격을 두 사이트에서 비교한다"
+        data = {"stage": self.stage, "lane": "thought", "text": text}
+        body = self._open(f"/maps/{self.map.pk}/cards/add/", data).read().decode()
+        push = body.split("<!--journeymap-push-->", 1)[1]
+        # The frame the room gets: the consumer wraps the push's HTML in JSON.
+        frame = {"seq": 1, "html": push, "by": "데모", "type": "push"}
+        self.last_push_bytes = len(json.dumps(frame, ensure_ascii=False).encode())
 
 
-async def connect_room(ports, journey_map, session, n):
-    async def one(i):
-        port = ports[i % len(ports)]
-        socket = await websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/",
-            origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": f"sessionid={session}"},
-            max_size=None,
-        )
-        return socket
-
-    sockets = []
-    for start in range(0, n, 50):  # connect in waves, as people arrive
-        sockets += await asyncio.gather(*(one(i) for i in range(start, min(n, start + 50))))
-    return sockets
+WORKERS = 2  # measuring processes; each holds a share of the sockets
 
 
-async def settle(sockets, silence=1.5):
-    async def quiet(socket):
-        while True:
-            try:
-                await asyncio.wait_for(socket.recv(), silence)
-            except TimeoutError:
-                return
-
-    await asyncio.gather(*(quiet(s) for s in sockets))
+def _seq_of(raw) -> int | None:
+    """The sequence number of a push frame, without parsing the (large) JSON."""
+    if isinstance(raw, bytes):
+        raw = raw.decode()
+    if not raw.startswith('{"seq": '):
+        return None
+    return int(raw[8 : raw.index(",", 8)])
 
 
-class Arrivals:
-    """Reads every socket; records when each push (by seq) reached each client."""
+def _worker(urls, headers, origin, ready, done, stop):
+    """Connects its sockets, then reports (seq, arrival times) once all of them have a push."""
 
-    def __init__(self, sockets):
-        self.sockets, self.times, self.seqs, self.sizes = sockets, {}, [], []
-        self.tasks = [asyncio.create_task(self.read(i, s)) for i, s in enumerate(sockets)]
+    async def main():
+        sockets = []
+        for start in range(0, len(urls), 50):
+            sockets += await asyncio.gather(
+                *(
+                    websockets.connect(
+                        url, origin=origin, additional_headers=headers, max_size=None
+                    )
+                    for url in urls[start : start + 50]
+                )
+            )
+        arrivals: dict[int, list[float]] = {}
+        gaps = [0]
 
-    async def read(self, index, socket):
-        expected = None
-        async for raw in socket:
-            frame = json.loads(raw)
-            if frame.get("type") != "push":
-                continue
-            now = time.perf_counter()
-            self.sizes.append(len(raw.encode() if isinstance(raw, str) else raw))
-            if expected is not None and frame["seq"] != expected:
-                self.seqs.append((index, expected, frame["seq"]))  # a gap
-            expected = frame["seq"] + 1
-            self.times.setdefault(frame["seq"], []).append(now)
+        async def read(socket):
+            expected = None
+            async for raw in socket:
+                seq = _seq_of(raw)
+                if seq is None:
+                    continue
+                now = time.monotonic()
+                if expected is not None and seq != expected:
+                    gaps[0] += 1
+                expected = seq + 1
+                times = arrivals.setdefault(seq, [])
+                times.append(now)
+                if len(times) == len(sockets):
+                    done.put((seq, arrivals.pop(seq)))
 
-    async def wait_for(self, seq, count, timeout=30):
-        deadline = time.perf_counter() + timeout
-        while len(self.times.get(seq, [])) < count and time.perf_counter() < deadline:
-            await asyncio.sleep(0.002)
-        return self.times.get(seq, [])
-
-    def stop(self):
-        for task in self.tasks:
+        tasks = [asyncio.create_task(read(s)) for s in sockets]
+        ready.put(len(sockets))
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+        done.put(("gaps", gaps[0]))
+        for task in tasks:
             task.cancel()
+        for socket in sockets:
+            await socket.close()
+
+    asyncio.run(main())
 
 
-async def measure_journeymap(ports, journey_map, session, n) -> dict:
-    sockets = await connect_room(ports, journey_map, session, n)
-    await settle(sockets)
+class Clients:
+    """N websocket clients spread over WORKERS processes; arrival times on one clock."""
+
+    def __init__(self, urls, headers=None, origin=None):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.ready, self.done, self.stop_event = ctx.Queue(), ctx.Queue(), ctx.Event()
+        self.n, self.got = len(urls), {}
+        shares = [urls[i::WORKERS] for i in range(WORKERS)]
+        self.processes = [
+            ctx.Process(
+                target=_worker,
+                args=(share, headers or {}, origin, self.ready, self.done, self.stop_event),
+                daemon=True,
+            )
+            for share in shares
+            if share
+        ]
+        for process in self.processes:
+            process.start()
+        for _ in self.processes:
+            self.ready.get(timeout=300)
+
+    def wait_for(self, seq, timeout=60) -> list[float]:
+        """Arrival times of push `seq` at every client (or what came within `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while len(self.got.get(seq, [])) < self.n and time.monotonic() < deadline:
+            try:
+                got_seq, times = self.done.get(timeout=max(0.01, deadline - time.monotonic()))
+            except Exception:
+                break
+            self.got.setdefault(got_seq, []).extend(times)
+        return self.got.get(seq, [])
+
+    def close(self) -> int:
+        self.stop_event.set()
+        gaps = 0
+        for _ in self.processes:
+            while True:
+                item = self.done.get(timeout=30)
+                if item[0] == "gaps":
+                    gaps += item[1]
+                    break
+        for process in self.processes:
+            process.join(10)
+        return gaps
+
+
+def measure_journeymap(ports, journey_map, session, n) -> dict:
+    urls = [f"ws://127.0.0.1:{ports[i % len(ports)]}/ws/maps/{journey_map.pk}/" for i in range(n)]
+    clients = Clients(urls, {"Cookie": f"sessionid={session}"}, f"http://127.0.0.1:{ports[0]}")
+    time.sleep(2 + n / 50)  # the join storm settles before the first edit
     editor = Editor(ports[0], journey_map, session)
-    arrivals = Arrivals(sockets)
-    latencies = []
+    latencies, http = [], []
     for i in range(EDITS):
         journey_map.refresh_from_db()
         seq = journey_map.seq + 1
-        started = time.perf_counter()
-        await asyncio.to_thread(editor.add_card, i)
-        times = await arrivals.wait_for(seq, n)
-        latencies += [(t - started) * 1000 for t in times]
-        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        editor.add_card(i)
+        http.append((time.monotonic() - started) * 1000)
+        latencies += [(t - started) * 1000 for t in clients.wait_for(seq)]
+        time.sleep(0.2)
     # Throughput: edits back to back for 5 s, counted once every client has each.
     journey_map.refresh_from_db()
-    first = journey_map.seq + 1
-    started = time.perf_counter()
-    sent = 0
-    while time.perf_counter() - started < 5:
-        await asyncio.to_thread(editor.add_card, 1000 + sent)
+    first, sent, started = journey_map.seq + 1, 0, time.monotonic()
+    while time.monotonic() - started < 5:
+        editor.add_card(1000 + sent)
         sent += 1
-    await arrivals.wait_for(first + sent - 1, n, timeout=60)
-    elapsed = time.perf_counter() - started
-    delivered = sum(1 for s in range(first, first + sent) if len(arrivals.times.get(s, [])) == n)
-    arrivals.stop()
-    for socket in sockets:
-        await socket.close()
+    delivered = sum(1 for seq in range(first, first + sent) if len(clients.wait_for(seq)) == n)
+    elapsed = time.monotonic() - started
+    gaps = clients.close()
     return {
         **summary(latencies),
+        "edit_http_p50_ms": percentile(http, 50),
         "edits_per_s": round(delivered / elapsed, 1),
         "missing": EDITS * n - len(latencies),
-        "gaps": len(arrivals.seqs),
-        "push_bytes": int(statistics.median(arrivals.sizes)),
+        "gaps": gaps,
+        "push_bytes": editor.last_push_bytes,
     }
 
 
-async def measure_baseline(n: int, payload_size: int) -> dict:
-    """A bare websockets broadcast server, same clients, same payload size."""
+def measure_baseline(n: int, payload_size: int) -> dict:
+    """A bare `websockets` broadcast server in its own process, same clients, same frame size."""
+    import multiprocessing
+
+    port = free_port()
+    ctx = multiprocessing.get_context("spawn")
+    server = ctx.Process(target=_baseline_server, args=(port, payload_size), daemon=True)
+    server.start()
+    time.sleep(1)
+    clients = Clients([f"ws://127.0.0.1:{port}/room"] * n)
+    time.sleep(1)
+
+    async def trigger_all():
+        latencies = []
+        async with websockets.connect(f"ws://127.0.0.1:{port}/trigger") as trigger:
+            for seq in range(1, EDITS + 1):
+                started = time.monotonic()
+                await trigger.send(str(seq))
+                times = await asyncio.to_thread(clients.wait_for, seq)
+                latencies += [(t - started) * 1000 for t in times]
+                await asyncio.sleep(0.05)
+        return latencies
+
+    latencies = asyncio.run(trigger_all())
+    clients.close()
+    server.terminate()
+    return summary(latencies)
+
+
+def _baseline_server(port: int, payload_size: int) -> None:
     clients = set()
     payload = "x" * payload_size
 
     async def handler(socket):
         if socket.request.path == "/trigger":
             async for message in socket:
-                frame = json.dumps({"type": "push", "seq": int(message), "html": payload})
-                websockets.broadcast(clients, frame)
+                websockets.broadcast(clients, f'{{"seq": {int(message)}, "html": "{payload}"}}')
             return
         clients.add(socket)
         try:
@@ -296,59 +369,52 @@ async def measure_baseline(n: int, payload_size: int) -> dict:
         finally:
             clients.discard(socket)
 
-    port = free_port()
-    async with websockets.serve(handler, "127.0.0.1", port, max_size=None):
-        sockets = [
-            await websockets.connect(f"ws://127.0.0.1:{port}/room", max_size=None) for _ in range(n)
-        ]
-        trigger = await websockets.connect(f"ws://127.0.0.1:{port}/trigger")
-        arrivals = Arrivals(sockets)
-        latencies = []
-        for seq in range(1, EDITS + 1):
-            started = time.perf_counter()
-            await trigger.send(str(seq))
-            times = await arrivals.wait_for(seq, n)
-            latencies += [(t - started) * 1000 for t in times]
-            await asyncio.sleep(0.05)
-        arrivals.stop()
-        for socket in [*sockets, trigger]:
-            await socket.close()
-    return summary(latencies)
+    async def main():
+        async with websockets.serve(handler, "127.0.0.1", port, max_size=None):
+            await asyncio.Future()
+
+    asyncio.run(main())
 
 
-async def run_all() -> dict:
+def run_all(sizes: list[int], layers: list[str]) -> dict:
     journey_map, session = prepare()
     results = {
         "machine": f"{os.cpu_count()} cores",
-        "client": "one asyncio process, one websocket per simulated person",
+        "client": f"{WORKERS} processes, asyncio, one websocket per simulated person; "
+        "arrival times on the system-wide monotonic clock",
         "edits_per_size": EDITS,
         "sizes": {},
     }
     memory_layer = Server()
-    redis_prefix = f"jm-bench-{os.getpid()}"
-    redis_servers = [Server(redis_prefix), Server(redis_prefix)]
+    redis = {
+        layer: [Server(f"jm-bench-{layer}-{os.getpid()}", layer) for _ in range(2)]
+        for layer in layers
+    }
     try:
-        for n in SIZES:
-            row = {
-                "in_memory": await measure_journeymap([memory_layer.port], journey_map, session, n),
-                "redis_2_processes": await measure_journeymap(
-                    [s.port for s in redis_servers], journey_map, session, n
-                ),
-            }
+        for n in sizes:
+            row = {"in_memory": measure_journeymap([memory_layer.port], journey_map, session, n)}
+            for layer, servers in redis.items():
+                row[f"redis_{layer}_2_processes"] = measure_journeymap(
+                    [s.port for s in servers], journey_map, session, n
+                )
             # The baseline sends frames of the same size as journeymap's real pushes.
-            row["baseline_websockets"] = await measure_baseline(n, row["in_memory"]["push_bytes"])
-            row["p99_ratio_redis_to_baseline"] = round(
-                row["redis_2_processes"]["p99_ms"] / max(row["baseline_websockets"]["p99_ms"], 0.1),
-                1,
-            )
+            row["baseline_websockets"] = measure_baseline(n, row["in_memory"]["push_bytes"])
+            for layer in layers:
+                row[f"p99_ratio_redis_{layer}_to_baseline"] = round(
+                    row[f"redis_{layer}_2_processes"]["p99_ms"]
+                    / max(row["baseline_websockets"]["p99_ms"], 0.1),
+                    1,
+                )
             results["sizes"][n] = row
-            print(n, json.dumps(row, ensure_ascii=False))
+            print(n, json.dumps(row, ensure_ascii=False), flush=True)
     finally:
         results["peak_memory_mb"] = {
             "in_memory": memory_layer.stop(),
-            "redis": [s.stop() for s in redis_servers],
+            **{layer: [s.stop() for s in servers] for layer, servers in redis.items()},
         }
-        logs = memory_layer.log_text() + "".join(s.log_text() for s in redis_servers)
+        logs = memory_layer.log_text() + "".join(
+            s.log_text() for servers in redis.values() for s in servers
+        )
         results["server_log_problems"] = {
             "tracebacks": logs.count("Traceback"),
             "over_capacity": logs.count("over capacity"),
@@ -356,32 +422,37 @@ async def run_all() -> dict:
     return results
 
 
-async def soak(seconds: int) -> dict:
+def soak(seconds: int, layer: str, n: int = 50) -> dict:
+    """10 edits/s through two processes on Redis; every push must reach every client, in order."""
     journey_map, session = prepare()
-    prefix = f"jm-soak-{os.getpid()}"
-    servers = [Server(prefix), Server(prefix)]
+    servers = [Server(f"jm-soak-{os.getpid()}", layer) for _ in range(2)]
     try:
-        sockets = await connect_room([s.port for s in servers], journey_map, session, 50)
-        await settle(sockets)
-        arrivals = Arrivals(sockets)
+        urls = [f"ws://127.0.0.1:{servers[i % 2].port}/ws/maps/{journey_map.pk}/" for i in range(n)]
+        clients = Clients(
+            urls, {"Cookie": f"sessionid={session}"}, f"http://127.0.0.1:{servers[0].port}"
+        )
+        time.sleep(3)
         editor = Editor(servers[0].port, journey_map, session)
-        started, sent = time.perf_counter(), 0
-        while time.perf_counter() - started < seconds:
-            await asyncio.to_thread(editor.add_card, sent)
-            sent += 1
-            await asyncio.sleep(max(0, started + sent / 10 - time.perf_counter()))
-        await asyncio.sleep(2)
-        arrivals.stop()
         journey_map.refresh_from_db()
-        complete = sum(1 for times in arrivals.times.values() if len(times) == 50)
+        first, sent, started = journey_map.seq + 1, 0, time.monotonic()
+        while time.monotonic() - started < seconds:
+            editor.add_card(sent)
+            sent += 1
+            time.sleep(max(0, started + sent / 10 - time.monotonic()))
+        complete = sum(
+            1 for seq in range(first, first + sent) if len(clients.wait_for(seq, 10)) == n
+        )
+        gaps = clients.close()
     finally:
         memory = [s.stop() for s in servers]
     logs = "".join(s.log_text() for s in servers)
     return {
+        "layer": layer,
         "seconds": seconds,
+        "clients": n,
         "edits": sent,
         "edits_every_client_got": complete,
-        "sequence_gaps": len(arrivals.seqs),
+        "sequence_gaps": gaps,
         "over_capacity": logs.count("over capacity"),
         "tracebacks": logs.count("Traceback"),
         "peak_memory_mb": memory,
@@ -390,15 +461,18 @@ async def soak(seconds: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,50,200,300")
+    parser.add_argument("--layers", default="core,pubsub", help="Redis layers to compare")
     parser.add_argument("--soak", type=int, default=0, help="seconds of 10 edits/s")
     args = parser.parse_args()
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
+    layers = args.layers.split(",")
     if args.soak:
-        result = asyncio.run(soak(args.soak))
-        (out / "soak.json").write_text(json.dumps(result, indent=2) + "\n")
+        result = soak(args.soak, layers[0])
+        (out / f"soak-{layers[0]}.json").write_text(json.dumps(result, indent=2) + "\n")
     else:
-        result = asyncio.run(run_all())
+        result = run_all([int(n) for n in args.sizes.split(",")], layers)
         (out / "fanout.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 

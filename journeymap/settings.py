@@ -122,25 +122,36 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when REDIS_URL is set (a room spans daphne processes), else in-memory.
-if os.environ.get("REDIS_URL"):
+REDIS_HOST = {
+    "address": os.environ.get("REDIS_URL", ""),
+    # redis-py 8 reads with a 5 s socket timeout by default, the same as the 5 s blocking pop
+    # channels-redis waits on: idle consumers then died with "Timeout reading from redis"
+    # (seen in tests/test_multiprocess.py). Read longer.
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 25,
+    # redis-py 8 fails, not waits, past 100 pooled connections; a room of 300 joining at
+    # once needs more for a moment.
+    "max_connections": 1000,
+}
+REDIS_LAYER = os.environ.get("REDIS_LAYER", "core")
+if os.environ.get("REDIS_URL") and REDIS_LAYER == "pubsub":
+    # One Redis publish per push per process, fanned out in-process (benchmarks/README.md).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_HOST],
+                "prefix": os.environ.get("REDIS_PREFIX", "journeymap"),
+            },
+        }
+    }
+elif os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same as the 5 s
-                # blocking pop channels-redis waits on: idle consumers then died with "Timeout
-                # reading from redis" (seen in tests/test_multiprocess.py). Read longer.
-                "hosts": [
-                    {
-                        "address": os.environ["REDIS_URL"],
-                        "socket_timeout": 30,
-                        "socket_connect_timeout": 5,
-                        "health_check_interval": 25,
-                        # redis-py 8 fails, not waits, past 100 pooled connections; a room
-                        # of 300 joining at once needs more for a moment.
-                        "max_connections": 1000,
-                    }
-                ],
+                "hosts": [REDIS_HOST],
                 "prefix": os.environ.get("REDIS_PREFIX", "journeymap"),
                 # Per-socket queue. The default 100 overflowed when 300 people joined at once
                 # (each hears every join); an overflow drops pushes, which clients then have
