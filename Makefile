@@ -74,6 +74,8 @@ format: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/fanout.py
+	$(PY) benchmarks/table.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache

@@ -71,6 +71,17 @@ def django_db_setup(_database_reachable, django_db_setup):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_async_helper_connections(django_db_setup):
+    """asgiref runs sync ORM calls of async tests on one shared thread, which keeps its own
+    connection; close it before the test database is dropped (PostgreSQL refuses otherwise)."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

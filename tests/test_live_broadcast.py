@@ -169,3 +169,21 @@ def test_a_board_edit_is_pushed_once_not_also_as_a_resync(
             **HTMX,
         )
     assert [msg["type"] for _, msg in sent] == ["room.push"]
+
+
+def test_pushed_text_is_escaped(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {
+                "stage": stages[0].pk,
+                "lane": "action",
+                "text": "<img src=x onerror=alert(1)><script>alert(2)</script>",
+            },
+            **HTMX,
+        )
+    [(_, message)] = sent
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;" in message["html"]
+    assert "<img" not in message["html"] and "<script" not in message["html"]

@@ -16,17 +16,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 ORIGIN = (b"origin", b"http://localhost")
 
 
-@pytest.fixture(autouse=True)
-async def _close_the_consumers_db_connection():
-    # database_sync_to_async keeps a connection open on its own thread; close it there, or
-    # PostgreSQL cannot drop the test database at the end.
-    yield
-    from channels.db import database_sync_to_async
-    from django.db import connection
-
-    await database_sync_to_async(connection.close)()
-
-
 def session_cookie(user) -> tuple[bytes, bytes]:
     client = Client()
     client.force_login(user)

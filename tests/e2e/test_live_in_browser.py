@@ -62,6 +62,9 @@ def test_edits_reach_the_other_screen_and_conflicts_lose_nothing(room):
     on_b = b.locator(f"#cards-{consider.pk}-touchpoint article", has_text="카카오톡 상담 채널")
     expect(on_b).to_be_visible()
     expect(on_b.locator("img")).to_have_count(0)  # the markup is text, not an element
+    expect(on_b).to_contain_text("<img src=x onerror=alert(1)>")
+    on_a = a.locator(f"#cards-{consider.pk}-touchpoint article", has_text="카카오톡 상담 채널")
+    expect(on_a.locator("img")).to_have_count(0)
     card = Card.objects.get(text__startswith="카카오톡")
 
     # B moves it to the next stage; A sees it move.
