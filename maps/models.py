@@ -215,6 +215,12 @@ class CrossMapError(ValidationError):
     pass
 
 
+def check_stage_in_map(item) -> None:
+    """A card or emotion card never points at a stage of another map."""
+    if item.stage_id and item.journey_map_id and item.stage.journey_map_id != item.journey_map_id:
+        raise CrossMapError(_("That stage belongs to another map."))
+
+
 class Card(models.Model):
     """A sticky note in one cell of the board: a stage (column) and a lane (row)."""
 
@@ -281,12 +287,7 @@ class Card(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if (
-            self.stage_id
-            and self.journey_map_id
-            and self.stage.journey_map_id != self.journey_map_id
-        ):
-            raise CrossMapError(_("That stage belongs to another map."))
+        check_stage_in_map(self)
 
     def save(self, *args, **kwargs):
         # Guard every path (board, admin, commands): a card never sits in another map's stage.
@@ -385,12 +386,7 @@ class EmotionCard(models.Model):
             if self.touchpoint.lane != Lane.TOUCHPOINT:
                 raise ValidationError(_("Emotion cards attach to touchpoints only."))
             self.stage_id = self.touchpoint.stage_id
-        if (
-            self.stage_id
-            and self.journey_map_id
-            and self.stage.journey_map_id != self.journey_map_id
-        ):
-            raise CrossMapError(_("That stage belongs to another map."))
+        check_stage_in_map(self)
 
     def save(self, *args, **kwargs):
         if self.touchpoint_id and not self.stage_id:
