@@ -82,7 +82,3 @@ class Board:
     @property
     def lanes(self) -> list[Lane]:
         return self.journey_map.lanes
-
-    @property
-    def card_count(self) -> int:
-        return sum(column.card_count for column in self.columns)
