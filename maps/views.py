@@ -72,6 +72,20 @@ def _partial(request, journey_map: JourneyMap, name: str, context: dict, *, stat
     return render(request, "maps/form_page.html", context, status=status)
 
 
+def _create_once(queryset, form, **fields):
+    """Save the form's new object, unless a retried request (same client_token) already did:
+    then return that one, so an edit resent after a dropped answer lands exactly once."""
+    token = form.cleaned_data.get("client_token")
+    existing = queryset.filter(client_token=token).first() if token else None
+    if existing is not None:
+        return existing
+    obj = form.save(commit=False)
+    for name, value in {"client_token": token, **fields}.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj
+
+
 def _fresh(request, journey_map: JourneyMap, name: str, **context) -> str:
     """A partial rendered to a string, e.g. a fresh add form to replace the one just used."""
     return render(
@@ -235,14 +249,9 @@ def card_add(request, map_id: int):
     if not form.is_valid():
         context = {"form": form, "stage_id": stage_id, "lane": lane}
         return _partial(request, journey_map, "add_card_form", context, status=422)
-    token = form.cleaned_data.get("client_token")
-    card = journey_map.cards.filter(client_token=token).first() if token else None
-    if card is None:  # a retried request finds the card it created the first time
-        card = form.save(commit=False)
-        card.client_token = token
-        card.created_by = request.user
-        card.updated_by_name = who(request)
-        card.save()
+    card = _create_once(
+        journey_map.cards, form, created_by=request.user, updated_by_name=who(request)
+    )
     # Only the new card travels, appended to its cell (pushes apply once, in order).
     html = fragments.render(request, journey_map, appended=[card.pk])
     # The add form stays open and empty, so a team can write card after card.
@@ -358,14 +367,9 @@ def emotion_add(request, map_id: int):
             "stage_id": request.POST.get("stage"),
         }
         return _partial(request, journey_map, "emotion_form", context, status=422)
-    token = form.cleaned_data.get("client_token")
-    emotion = journey_map.emotion_cards.filter(client_token=token).first() if token else None
-    if emotion is None:
-        emotion = form.save(commit=False)
-        emotion.client_token = token
-        emotion.author = request.user
-        emotion.author_name = who(request)
-        emotion.save()
+    emotion = _create_once(
+        journey_map.emotion_cards, form, author=request.user, author_name=who(request)
+    )
     primary = _fresh(
         request,
         journey_map,
@@ -404,12 +408,7 @@ def plan_add(request, map_id: int):
     if not form.is_valid():
         context = {"form": form, "opportunity_id": request.POST.get("opportunity")}
         return _partial(request, journey_map, "plan_add_form", context, status=422)
-    token = form.cleaned_data.get("client_token")
-    plan = journey_map.action_plans.filter(client_token=token).first() if token else None
-    if plan is None:
-        plan = form.save(commit=False)
-        plan.client_token = token
-        plan.save()
+    plan = _create_once(journey_map.action_plans, form)
     primary = _fresh(request, journey_map, "plan_add_form", opportunity_id=plan.opportunity_id)
     return _done(request, journey_map, _plan_fragments(request, journey_map, plan), primary=primary)
 
