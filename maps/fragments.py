@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
-from maps.board import Board
+from maps.board import Board, Cell
 from maps.models import JourneyMap
 
 BOARD = "maps/board.html"
@@ -29,26 +29,31 @@ def render(
     grid: bool = False,
 ) -> str:
     """The named parts of one board, each ready to swap out-of-band."""
-    cells, cards, appended, stages = list(cells), set(cards), set(appended), set(stages)
+    cells, cards, stages = list(cells), set(cards), set(stages)
     parts: list[tuple[str, dict]] = []
     if header:
         parts.append(("map_header", {}))
+    # A new card has no emotion cards or plans yet: render it alone, without loading its
+    # stage (which would make every add slower as a cell fills up).
+    for card in journey_map.cards.filter(pk__in=list(appended)).select_related("stage"):
+        card.emotions, card.plans = [], []
+        parts.append(("appended_card", {"card": card, "cell": Cell(card.stage, card.lane)}))
     if grid:
         board = Board.load(journey_map)
         parts.append(("board_grid", {"board": board}))
         cells, cards, stages = [], set(), set()
-    else:
+    elif cells or cards or stages or plans:
         card_stages = (
-            set(
-                journey_map.cards.filter(pk__in=cards | appended).values_list("stage_id", flat=True)
-            )
-            if cards or appended
+            set(journey_map.cards.filter(pk__in=cards).values_list("stage_id", flat=True))
+            if cards
             else set()
         )
         board = Board.load(
             journey_map, stage_ids=list({s for s, _ in cells} | stages | card_stages)
         )
-    for column in board.columns:
+    else:
+        board = None
+    for column in board.columns if board else ():
         if column.stage.pk in stages:
             parts.append(("stage_header", {"column": column, "stage": column.stage}))
             parts.append(("stage_emotions", {"column": column, "stage": column.stage}))
@@ -58,8 +63,6 @@ def render(
             for card in cell.cards:
                 if card.pk in cards:
                     parts.append(("card", {"card": card, "column": column}))
-                if card.pk in appended:
-                    parts.append(("appended_card", {"card": card, "cell": cell}))
     if plans:
         parts.append(("plans_table", {"board": board}))
     base = {"journey_map": journey_map, "oob": True}

@@ -260,3 +260,22 @@ def test_every_edit_marks_the_map_as_changed(editor_client, journey_map, stages)
         **HTMX,
     )
     assert JourneyMap.objects.get(pk=journey_map.pk).updated_at > before
+
+
+def test_adding_a_card_costs_the_same_queries_however_full_the_cell(
+    editor_client, journey_map, stages, make_card
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url_add = url("card-add", journey_map)
+    counts = []
+    for extra in (1, 60):
+        for i in range(extra):
+            make_card(f"기존 {i}", stage=stages[2])
+        with CaptureQueriesContext(connection) as queries:
+            editor_client.post(
+                url_add, {"stage": stages[2].pk, "lane": "action", "text": "새 카드"}, **HTMX
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[0] > 5, counts
