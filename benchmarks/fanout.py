@@ -28,7 +28,6 @@ import asyncio
 import json
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +59,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from maps.models import JourneyMap  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from tests.servers import Daphne, free_port  # noqa: E402
 
 SIZES = [10, 50, 200, 300]
 EDITS = 30  # per size, one every 0.2 s, for the latency numbers
@@ -80,59 +79,25 @@ def summary(latencies: list[float]) -> dict:
     }
 
 
-def peak_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+class Server(Daphne):
+    """A daphne process on the benchmark's database (its settings' DATABASE_URL)."""
 
-
-class Server:
     def __init__(self, redis_prefix: str = "", layer: str = "core"):
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": SECRET,
-            "SECURE_COOKIES": "0",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-        }
-        if redis_prefix:
-            env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix, REDIS_LAYER=layer)
-        self.log = (WORK / f"daphne-{self.port}.log").open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "journeymap.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            redis_url=REDIS_URL if redis_prefix else "",
+            prefix=redis_prefix,
+            layer=layer,
+            name="bench",
         )
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("daphne did not start")
+        self.start()
 
     def stop(self) -> float:
-        memory = peak_memory_mb(self.process.pid)
-        self.process.terminate()
-        self.process.wait(10)
+        memory = self.peak_memory_mb()
+        super().stop()
         return memory
 
     def log_text(self) -> str:
-        return Path(self.log.name).read_text()
+        return self.log()
 
 
 def prepare() -> tuple[JourneyMap, str]:

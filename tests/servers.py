@@ -36,10 +36,16 @@ def test_database_url() -> str:
 
 class Daphne:
     def __init__(
-        self, *, port: int | None = None, redis_url: str = "", prefix: str = "", name="daphne"
+        self,
+        *,
+        port: int | None = None,
+        redis_url: str = "",
+        prefix: str = "",
+        layer: str = "core",
+        name="daphne",
     ):
         self.port = port or free_port()
-        self.redis_url, self.prefix, self.name = redis_url, prefix, name
+        self.redis_url, self.prefix, self.layer, self.name = redis_url, prefix, layer, name
         self.process: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"{name}-{self.port}.log"
@@ -60,7 +66,7 @@ class Daphne:
             LOG_LEVEL="WARNING",
         )
         if self.redis_url:
-            env.update(REDIS_URL=self.redis_url, REDIS_PREFIX=self.prefix)
+            env.update(REDIS_URL=self.redis_url, REDIS_PREFIX=self.prefix, REDIS_LAYER=self.layer)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [
@@ -101,6 +107,13 @@ class Daphne:
 
     def log(self) -> str:
         return self.log_path.read_text()
+
+    def peak_memory_mb(self) -> float:
+        """The process's peak resident memory (VmHWM), for benchmarks."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return 0.0
 
 
 class Editor:

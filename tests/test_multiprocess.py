@@ -13,7 +13,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from maps.models import JourneyMap
-from tests.servers import Daphne
+from tests.servers import Daphne, Editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,28 +68,13 @@ async def quiet(socket, silence=2.0, limit=120):
 
 def add_card_through(server, journey_map, session, text):
     """A real HTTP edit through one process, with a CSRF token like a browser."""
-    import urllib.parse
-    import urllib.request
-
-    opener = urllib.request.build_opener()
-    opener.addheaders = [("Cookie", f"sessionid={session}")]
-    page = opener.open(f"{server.url}/maps/{journey_map.pk}/").read().decode()
-    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    editor = Editor(server, session)
+    editor.open_board(journey_map.pk)
     stage = journey_map.stages.first()
-    data = urllib.parse.urlencode({"stage": stage.pk, "lane": "action", "text": text}).encode()
-    request = urllib.request.Request(
-        f"{server.url}/maps/{journey_map.pk}/cards/add/",
-        data=data,
-        headers={
-            "Cookie": f"sessionid={session}; csrftoken={token}",
-            "X-CSRFToken": token,
-            "HX-Request": "true",
-            "Origin": server.url,
-            "Referer": server.url,
-        },
+    status = editor.post(
+        f"/maps/{journey_map.pk}/cards/add/", {"stage": stage.pk, "lane": "action", "text": text}
     )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 200
+    assert status == 200
 
 
 @pytest.mark.asyncio
