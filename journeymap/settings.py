@@ -134,7 +134,7 @@ REDIS_HOST = {
     # once needs more for a moment.
     "max_connections": 1000,
 }
-REDIS_LAYER = os.environ.get("REDIS_LAYER", "core")
+REDIS_LAYER = os.environ.get("REDIS_LAYER", "pubsub")
 if os.environ.get("REDIS_URL") and REDIS_LAYER == "pubsub":
     # One Redis publish per push per process, fanned out in-process (benchmarks/README.md).
     CHANNEL_LAYERS = {
@@ -200,7 +200,9 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"shutdown_cleanup": {"()": "journeymap.log_filters.ShutdownCleanup"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["shutdown_cleanup"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    # WeasyPrint reports each SVG style it skips and each layout step: not for server logs.
+    "loggers": {"daphne": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }

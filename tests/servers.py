@@ -41,11 +41,13 @@ class Daphne:
         port: int | None = None,
         redis_url: str = "",
         prefix: str = "",
-        layer: str = "core",
+        layer: str = "pubsub",
         name="daphne",
+        args: tuple[str, ...] = (),
     ):
         self.port = port or free_port()
         self.redis_url, self.prefix, self.layer, self.name = redis_url, prefix, layer, name
+        self.args = args
         self.process: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"{name}-{self.port}.log"
@@ -77,6 +79,7 @@ class Daphne:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
+                *self.args,
                 "journeymap.asgi:application",
             ],
             cwd=ROOT,

@@ -11,6 +11,7 @@ from django.test import Client
 
 from journeymap.asgi import application
 from maps.models import JourneyMap
+from workshops import broadcast
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 ORIGIN = (b"origin", b"http://localhost")
@@ -137,3 +138,26 @@ async def test_deleting_the_map_closes_its_room_with_a_reason(django_user_model)
     while (output := await communicator.receive_output(timeout=2))["type"] != "websocket.close":
         pass
     assert output["code"] == 4410
+
+
+async def test_a_push_reaches_every_socket_without_a_trip_to_the_sync_thread(
+    django_user_model, monkeypatch
+):
+    # Channels' default dispatch closes stale database connections on the one sync thread
+    # before every message: a hop per socket per push, shared with the HTTP views.
+    import channels.db
+
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    sockets = [(await connect(journey_map, [ORIGIN, cookie]))[0] for _ in range(3)]
+    for communicator in sockets:
+        await receive(communicator, "welcome")
+    hops = []
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: hops.append(1))
+    await sync_to_async(broadcast.send)(
+        journey_map.pk, {"type": "room.push", "seq": 1, "html": "<p>모두</p>", "by": ""}
+    )
+    for communicator in sockets:
+        assert (await receive(communicator, "push"))["html"] == "<p>모두</p>"
+    assert hops == []
+    for communicator in sockets:
+        await communicator.disconnect()

@@ -18,10 +18,14 @@ from tests.servers import Daphne, Editor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def two_daphnes(redis_url):
+# Both channels-redis layers the settings offer: pub/sub (the default) and core.
+@pytest.fixture(params=["pubsub", "core"])
+def two_daphnes(redis_url, request):
     prefix = f"jm-test-{uuid.uuid4().hex[:8]}"
-    servers = [Daphne(redis_url=redis_url, prefix=prefix, name=f"daphne-{n}") for n in "AB"]
+    servers = [
+        Daphne(redis_url=redis_url, prefix=prefix, layer=request.param, name=f"daphne-{n}")
+        for n in "AB"
+    ]
     for server in servers:
         server.start()
     yield servers

@@ -59,7 +59,9 @@ def test_database_url_and_redis_url_switch_to_the_real_services(tmp_path):
         "jm",
         "test_jm",
     )
-    assert s["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    core = settings_with(tmp_path, REDIS_URL="redis://cache:6379/0", REDIS_LAYER="core")
+    assert json.loads(core.stdout)["layer"] == "channels_redis.core.RedisChannelLayer"
 
 
 def test_debug_off_without_secret_key_fails_with_a_clear_message(tmp_path):

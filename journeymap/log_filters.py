@@ -1,0 +1,23 @@
+"""Logging filters for noise that is not a fault."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+
+class ShutdownCleanup(logging.Filter):
+    """Drop channels-redis's pub/sub "Unexpected exception while cleaning-up channel" when the
+    exception is a cancellation.
+
+    A leaving socket unsubscribes its channel while its task is being cancelled; when daphne
+    stops with hundreds of sockets leaving at once, that unsubscribe (queued behind the shard's
+    one lock) is cancelled too and channels-redis logs the CancelledError as a traceback. The
+    Redis connection goes away with the process, so nothing is left subscribed. Any other
+    exception there is still logged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.msg.startswith("Unexpected exception while cleaning-up"):
+            return not isinstance(record.exc_info[1], asyncio.CancelledError)
+        return True
