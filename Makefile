@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/journeymap
 # Debian packages: the Korean font for the app; the suite also needs a browser, poppler and emoji.
-RUN_DEBS := fonts-nanum
-TEST_DEBS := fonts-nanum fonts-noto-color-emoji chromium poppler-utils
+RUN_DEBS := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) fonts-noto-color-emoji chromium poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test test-sqlite test-postgres lint format bench install debs-run debs-test clean
@@ -74,6 +74,7 @@ format: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/fanout.py
 	$(PY) benchmarks/table.py
 

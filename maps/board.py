@@ -82,3 +82,8 @@ class Board:
     @property
     def lanes(self) -> list[Lane]:
         return self.journey_map.lanes
+
+    @property
+    def rows(self) -> list[tuple[Lane, list[Cell]]]:
+        """The grid read lane by lane (the PDF's table), instead of stage by stage."""
+        return [(lane, [c.cells[i] for c in self.columns]) for i, lane in enumerate(self.lanes)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.template.loader import render_to_string
 
 from maps.board import Board, Cell
+from maps.curve import CurveData
 from maps.models import JourneyMap
 
 BOARD = "maps/board.html"
@@ -27,6 +28,7 @@ def render(
     plans: bool = False,
     header: bool = False,
     grid: bool = False,
+    curve: bool = False,
 ) -> str:
     """The named parts of one board, each ready to swap out-of-band."""
     cells, cards, stages = list(cells), set(cards), set(stages)
@@ -63,6 +65,9 @@ def render(
             for card in cell.cards:
                 if card.pk in cards:
                     parts.append(("card", {"card": card, "column": column}))
+    if curve or grid:
+        # Only from edits that can move the curve: its SVG is tens of KB per push.
+        parts.append(("curve_panel", {"curve": CurveData.load(journey_map)}))
     if plans:
         parts.append(("plans_table", {"board": board}))
     base = {"journey_map": journey_map, "oob": True}

@@ -12,16 +12,21 @@ Without JavaScript the same URLs redirect back to the board.
 
 from __future__ import annotations
 
+import re
+
+from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
-from maps import fragments
+from maps import curve, exports, fragments, pdf
 from maps.board import Board
+from maps.curve import CurveData
 from maps.forms import (
     ActionPlanForm,
     CardForm,
@@ -93,6 +98,21 @@ def _fresh(request, journey_map: JourneyMap, name: str, **context) -> str:
     ).content.decode()
 
 
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """An attachment whose name survives Korean in every browser (RFC 6266 filename*)."""
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def export_name(journey_map: JourneyMap, suffix: str) -> str:
+    """`<map title>-<suffix>`, without characters file systems refuse."""
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f\s]+', " ", journey_map.title).strip() or "journeymap"
+    return f"{title[:80]}-{suffix}"
+
+
 # Maps ---------------------------------------------------------------------------------------
 
 
@@ -122,7 +142,55 @@ def map_create(request):
 @login_required
 def board(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    return render(request, BOARD, {"journey_map": journey_map, "board": Board.load(journey_map)})
+    board = Board.load(journey_map)
+    context = {"journey_map": journey_map, "board": board, "curve": CurveData.from_board(board)}
+    return render(request, BOARD, context)
+
+
+@require_GET
+@login_required
+def curve_download(request, map_id: int, fmt: str):
+    journey_map = get_map_for_edit(request, map_id)
+    data = CurveData.load(journey_map)
+    content_type = {"svg": "image/svg+xml", "png": "image/png"}[fmt]
+    name = export_name(journey_map, _("emotion curve") + f".{fmt}")
+    return download(curve.render(data, fmt), content_type, name)
+
+
+@login_required
+def _print_html(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    return export_name(journey_map, _("journey map") + ".pdf"), pdf.print_html(journey_map, request)
+
+
+@require_GET
+@login_required
+def export_csv(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    name = export_name(journey_map, _("action plans") + ".csv")
+    return download(exports.plans_csv(journey_map), "text/csv; charset=utf-8", name)
+
+
+@require_GET
+@login_required
+def export_ics(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    name = export_name(journey_map, _("action plans") + ".ics")
+    ics = exports.plans_ics(journey_map, host=request.get_host().split(":")[0])
+    return download(ics, "text/calendar; charset=utf-8", name)
+
+
+@require_GET
+async def export_pdf(request, map_id: int):
+    """Reading the map is quick and happens where every sync view runs; laying out the PDF
+    takes a second or more, so it runs on a worker thread of its own and the rest of the room
+    keeps working meanwhile. It touches no database there."""
+    prepared = await sync_to_async(_print_html)(request, map_id)
+    if isinstance(prepared, HttpResponse):  # not logged in
+        return prepared
+    name, html = prepared
+    content = await sync_to_async(pdf.write_pdf, thread_sensitive=False)(html)
+    return download(content, "application/pdf", name)
 
 
 @require_GET
@@ -253,7 +321,7 @@ def card_add(request, map_id: int):
         journey_map.cards, form, created_by=request.user, updated_by_name=who(request)
     )
     # Only the new card travels, appended to its cell (pushes apply once, in order).
-    html = fragments.render(request, journey_map, appended=[card.pk])
+    html = fragments.render(request, journey_map, appended=[card.pk], curve=card.is_touchpoint)
     # The add form stays open and empty, so a team can write card after card.
     primary = _fresh(
         request, journey_map, "add_card_form", stage_id=card.stage_id, lane=card.lane, open=True
@@ -296,7 +364,8 @@ def card_update(request, map_id: int, card_id: int):
     card = form.save(commit=False)
     card.updated_by_name = who(request)
     card.save()
-    return _done(request, journey_map, fragments.render(request, journey_map, cards=[card.pk]))
+    html = fragments.render(request, journey_map, cards=[card.pk], curve=card.is_touchpoint)
+    return _done(request, journey_map, html)
 
 
 @require_POST
@@ -313,7 +382,11 @@ def card_move(request, map_id: int, card_id: int):
     card.move_to(stage, position)
     stages = {old, stage.pk} if card.is_touchpoint else ()  # its emotion cards moved too
     html = fragments.render(
-        request, journey_map, cells=[(old, card.lane), (stage.pk, card.lane)], stages=stages
+        request,
+        journey_map,
+        cells=[(old, card.lane), (stage.pk, card.lane)],
+        stages=stages,
+        curve=card.is_touchpoint,
     )
     return _done(request, journey_map, html)
 
@@ -326,7 +399,8 @@ def card_mot(request, map_id: int, card_id: int):
     card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.TOUCHPOINT)
     # Only the flag changes, so an open text editor on this card is not made stale.
     Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
-    return _done(request, journey_map, fragments.render(request, journey_map, cards=[card.pk]))
+    html = fragments.render(request, journey_map, cards=[card.pk], curve=True)
+    return _done(request, journey_map, html)
 
 
 @require_POST
@@ -342,6 +416,7 @@ def card_delete(request, map_id: int, card_id: int):
         cells=[(card.stage_id, card.lane)],
         stages=[card.stage_id] if card.is_touchpoint else (),
         plans=card.lane == Lane.OPPORTUNITY,
+        curve=card.is_touchpoint,
     )
     return _done(request, journey_map, html)
 
@@ -351,7 +426,9 @@ def card_delete(request, map_id: int, card_id: int):
 
 def _emotion_fragments(request, journey_map: JourneyMap, emotion: EmotionCard) -> str:
     cards = [emotion.touchpoint_id] if emotion.touchpoint_id else ()
-    return fragments.render(request, journey_map, cards=cards, stages=[emotion.stage_id])
+    return fragments.render(
+        request, journey_map, cards=cards, stages=[emotion.stage_id], curve=True
+    )
 
 
 @require_POST

@@ -113,9 +113,9 @@ def test_the_snapshot_says_204_when_nothing_changed_since(editor_client, journey
     response = editor_client.get(url + "?since=1")
     assert response.status_code == 200 and response["X-Journeymap-Seq"] == "3"
     html = response.content.decode()
-    for part in ['id="map-header"', 'id="board-grid"', 'id="plans"']:
+    for part in ['id="map-header"', 'id="board-grid"', 'id="curve"', 'id="plans"']:
         assert part in html
-    assert html.count('hx-swap-oob="true"') == 3
+    assert html.count('hx-swap-oob="true"') == 4
 
 
 def test_the_snapshot_needs_access(client, journey_map):

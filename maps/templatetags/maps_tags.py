@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import template
+from django.utils.translation import ngettext
 
 from maps.models import Channel, EmotionCard
 
@@ -41,3 +42,15 @@ def mood(value) -> str:
     if value is None:
         return ""
     return EmotionCard.EMOJI[max(-2, min(2, round(float(value))))]
+
+
+@register.filter
+def emotion_summary(emotions) -> str:
+    """One line for a touchpoint's emotion cards, for paper: 🙁 −1.5 · 2 cards (−2…−1)."""
+    scores = [e.score for e in emotions]
+    if not scores:
+        return ""
+    mean = sum(scores) / len(scores)
+    count = ngettext("%(n)d card", "%(n)d cards", len(scores)) % {"n": len(scores)}
+    spread = f" ({signed(min(scores), 0)}…{signed(max(scores), 0)})" if len(scores) > 1 else ""
+    return f"{mood(mean)} {signed(mean)} · {count}{spread}"

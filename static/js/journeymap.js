@@ -37,6 +37,39 @@
     if (dismiss) dismiss.parentElement.remove();
   });
 
+  // Exports (the PDF takes a second or more): fetch the file while the link says it is
+  // working, then hand it to the browser under the server's (Korean) file name.
+  function fileName(disposition) {
+    const match = /filename\*=utf-8''([^;]+)/i.exec(disposition || "");
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest && event.target.closest("a[data-download]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    const label = link.textContent;
+    link.setAttribute("aria-busy", "true");
+    link.textContent = link.dataset.busyLabel || label;
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const url = URL.createObjectURL(await response.blob());
+      const save = document.createElement("a");
+      save.href = url;
+      save.download = fileName(response.headers.get("Content-Disposition")) || "journeymap";
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (error) {
+      toast(body.dataset.msgExport);
+    } finally {
+      link.removeAttribute("aria-busy");
+      link.textContent = label;
+    }
+  });
+
   // Language switch submits on change.
   document.addEventListener("change", (event) => {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();

@@ -94,3 +94,54 @@ def test_a_card_is_dragged_to_another_stage(page, live_server, demo_map):
     expect(page.locator(f"#cell-{first.pk}-thought")).to_contain_text("꾸준히 들어오니")
     card.refresh_from_db()
     assert card.stage == first
+
+
+def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
+    page, live_server, demo_map, artifacts
+):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    chart = page.locator("#curve svg.curve-chart")
+    expect(chart).to_be_visible()
+    stage = demo_map.stages.get(name="구매")
+    before = chart.locator("title").text_content()
+    assert "구매" in before
+
+    form = page.locator(f"#emotion-st-{stage.pk}")
+    form.locator("summary").click()
+    form.locator("input[name=words]").fill("드디어 끝났다")
+    form.get_by_role("button", name="+2").click()
+    # The curve comes back in the same answer (and in the push to the rest of the room).
+    expect(chart.locator("title")).not_to_have_text(before)
+    assert "구매: 카드 6장" in chart.locator("title").text_content()
+    page.locator("#curve").screenshot(path=str(artifacts / "curve-panel.png"))
+
+    export = page.locator("a[href$='/export.pdf']")
+    # Record what the link says while the PDF is being made (it may take well under a second).
+    page.evaluate(
+        """link => {
+            window.busyLabels = [];
+            const seen = () => {
+                if (link.getAttribute("aria-busy") === "true") {
+                    window.busyLabels.push(link.textContent);
+                }
+            };
+            new MutationObserver(seen).observe(
+                link, {attributes: true, childList: true, characterData: true, subtree: true}
+            );
+        }""",
+        export.element_handle(),
+    )
+    with page.expect_download() as download_info:
+        export.click()
+    download = download_info.value
+    assert "PDF 만드는 중…" in page.evaluate("window.busyLabels")
+    # The title's ":" is not allowed in file names on Windows.
+    assert (
+        download.suggested_filename
+        == "에너지 투자 플랫폼 첫 투자에서 세 번째 투자까지-여정 지도.pdf"
+    )
+    path = artifacts / "browser-export.pdf"
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    expect(export).to_have_text("PDF 내보내기")

@@ -1,0 +1,375 @@
+"""The emotion curve: what the team felt, stage by stage.
+
+Two halves. `CurveData` is plain data read from a map in three queries, and everything the
+chart and its insights say is computed from it by pure functions (easy to test on data).
+`render` draws it with matplotlib's Figure API (no pyplot: no global state in a server) as
+SVG or PNG, cached by a digest of the data, so an unchanged curve is never drawn twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+# Chosen on purpose: NanumGothic (Debian fonts-nanum) has every Hangul syllable and keeps
+# PDFs small; DejaVu Sans (matplotlib's own) covers what Nanum lacks, such as U+2212.
+FONT_FAMILY = ["NanumGothic", "DejaVu Sans"]
+SCORES = (-2, -1, 0, 1, 2)
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: int
+    text: str
+    is_mot: bool
+    is_direct: bool
+
+
+@dataclass(frozen=True)
+class Emotion:
+    score: int
+    touchpoint_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StageData:
+    name: str
+    emotions: tuple[Emotion, ...] = ()
+    touchpoints: tuple[Touchpoint, ...] = ()
+
+    @property
+    def scores(self) -> list[int]:
+        return [e.score for e in self.emotions]
+
+    @property
+    def mean(self) -> float | None:
+        """None, not zero, for a stage nobody scored: the line has a gap there."""
+        return statistics.fmean(self.scores) if self.emotions else None
+
+    @property
+    def spread(self) -> float | None:
+        """Population standard deviation: how much the team disagrees (0 with one card)."""
+        return statistics.pstdev(self.scores) if self.emotions else None
+
+    @property
+    def low(self) -> int | None:
+        return min(self.scores, default=None)
+
+    @property
+    def high(self) -> int | None:
+        return max(self.scores, default=None)
+
+    @property
+    def mots(self) -> list[Touchpoint]:
+        return [t for t in self.touchpoints if t.is_mot]
+
+
+@dataclass(frozen=True)
+class MotCandidate:
+    touchpoint: Touchpoint
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CurveData:
+    stages: tuple[StageData, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def load(cls, journey_map) -> CurveData:
+        from maps.models import Card, Lane
+
+        stages = list(journey_map.stages.order_by("position", "id"))
+        emotions: dict[int, list[Emotion]] = {s.pk: [] for s in stages}
+        for stage_id, score, touchpoint_id in journey_map.emotion_cards.order_by("id").values_list(
+            "stage_id", "score", "touchpoint_id"
+        ):
+            emotions[stage_id].append(Emotion(score, touchpoint_id))
+        touchpoints: dict[int, list[Touchpoint]] = {s.pk: [] for s in stages}
+        for pk, stage_id, text, is_mot, is_direct in (
+            Card.objects.filter(journey_map=journey_map, lane=Lane.TOUCHPOINT)
+            .order_by("position", "id")
+            .values_list("pk", "stage_id", "text", "is_mot", "is_direct")
+        ):
+            touchpoints[stage_id].append(Touchpoint(pk, text, is_mot, is_direct))
+        return cls(
+            tuple(
+                StageData(s.name, tuple(emotions[s.pk]), tuple(touchpoints[s.pk])) for s in stages
+            )
+        )
+
+    @classmethod
+    def from_board(cls, board) -> CurveData:
+        """The same data from a loaded Board (the page and the PDF have one already)."""
+        from maps.models import Lane
+
+        stages = []
+        for column in board.columns:
+            cards = [c for cell in column.cells if cell.lane == Lane.TOUCHPOINT for c in cell.cards]
+            emotions = sorted(
+                [e for c in cards for e in c.emotions] + list(column.stage_emotions),
+                key=lambda e: e.pk,
+            )
+            stages.append(
+                StageData(
+                    column.stage.name,
+                    tuple(Emotion(e.score, e.touchpoint_id) for e in emotions),
+                    tuple(Touchpoint(c.pk, c.text, c.is_mot, c.is_direct) for c in cards),
+                )
+            )
+        return cls(tuple(stages))
+
+    @property
+    def svg(self) -> str:
+        """The chart as markup to put inline in a page (cached like `render`)."""
+        markup = render(self, "svg").decode()
+        markup = markup[markup.index("<svg") :]
+        # Scale with the page: keep the viewBox, drop the fixed size in points.
+        markup = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", markup, count=1)
+        return mark_safe(markup.replace("<svg", '<svg class="curve-chart" role="img"', 1))  # noqa: S308 -- drawn by matplotlib, text escaped
+
+    def stage_names(self, indexes: list[int]) -> list[str]:
+        return [self.stages[i].name for i in indexes]
+
+    @property
+    def lowest_names(self) -> list[str]:
+        return self.stage_names(self.lowest)
+
+    @property
+    def widest_names(self) -> list[str]:
+        return self.stage_names(self.widest)
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:20]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(s.emotions for s in self.stages)
+
+    @property
+    def means(self) -> list[float | None]:
+        return [s.mean for s in self.stages]
+
+    @property
+    def lowest(self) -> list[int]:
+        """Indexes of the stage(s) with the lowest mean: the pain points of the journey."""
+        scored = [m for m in self.means if m is not None]
+        if not scored:
+            return []
+        bottom = min(scored)
+        return [i for i, m in enumerate(self.means) if m is not None and m == bottom]
+
+    @property
+    def widest(self) -> list[int]:
+        """Stage(s) where the team disagrees most (largest spread, at least two cards)."""
+        spreads = {i: s.spread for i, s in enumerate(self.stages) if len(s.emotions) >= 2}
+        top = max(spreads.values(), default=0)
+        return [i for i, v in spreads.items() if v == top and top > 0]
+
+    @property
+    def steepest_drop(self) -> tuple[int, int, float] | None:
+        """(from, to, drop) between consecutive scored stages, where the mean falls most."""
+        scored = [(i, m) for i, m in enumerate(self.means) if m is not None]
+        drops = [(a, b, ma - mb) for (a, ma), (b, mb) in itertools.pairwise(scored) if ma > mb]
+        return max(drops, key=lambda d: d[2], default=None)
+
+    def mot_candidates(self) -> list[MotCandidate]:
+        """Touchpoints the team may have missed as MOTs, for the team to confirm (never
+        flagged automatically): those where the curve drops most steeply, and those with two
+        or more negative cards."""
+        found: dict[int, MotCandidate] = {}
+        drop = self.steepest_drop
+        if drop is not None:
+            _from, to, amount = drop
+            stage = self.stages[to]
+            for t in stage.touchpoints:
+                if not t.is_mot:
+                    reason = _("the curve drops most steeply here (−%(drop).1f)") % {"drop": amount}
+                    found[t.id] = MotCandidate(t, stage.name, reason)
+        for stage in self.stages:
+            for t in stage.touchpoints:
+                negative = sum(1 for e in stage.emotions if e.touchpoint_id == t.id and e.score < 0)
+                if negative >= 2 and not t.is_mot and t.id not in found:
+                    reason = _("%(count)d negative emotion cards") % {"count": negative}
+                    found[t.id] = MotCandidate(t, stage.name, reason)
+        return list(found.values())
+
+    def negative_split(self) -> dict[str, int]:
+        """Negative cards on direct touchpoints (the business controls them), on third-party
+        ones (it must influence them), and on a stage as a whole."""
+        kind = {t.id: t.is_direct for s in self.stages for t in s.touchpoints}
+        split = {"direct": 0, "third_party": 0, "stage": 0}
+        for stage in self.stages:
+            for e in stage.emotions:
+                if e.score >= 0:
+                    continue
+                if e.touchpoint_id is None or e.touchpoint_id not in kind:
+                    split["stage"] += 1
+                else:
+                    split["direct" if kind[e.touchpoint_id] else "third_party"] += 1
+        return split
+
+
+def spread_offsets(count: int, width: float = 0.5) -> list[float]:
+    """Horizontal offsets for `count` equal scores in one stage, centred on the stage, so no
+    point hides another."""
+    if count <= 1:
+        return [0.0] * count
+    step = min(0.08, width / (count - 1))
+    return [(i - (count - 1) / 2) * step for i in range(count)]
+
+
+def points(data: CurveData) -> list[tuple[float, int]]:
+    """Every emotion card as (x, score), spread out where scores repeat."""
+    result = []
+    for x, stage in enumerate(data.stages):
+        for score in SCORES:
+            same = [e for e in stage.emotions if e.score == score]
+            result += [(x + dx, score) for dx in spread_offsets(len(same))]
+    return result
+
+
+def _scale_words() -> dict[int, str]:
+    return {
+        -2: _("very bad"),
+        -1: _("bad"),
+        0: _("neutral"),
+        1: _("good"),
+        2: _("very good"),
+    }
+
+
+def _figure(data: CurveData, width: float, height: float):
+    from matplotlib.figure import Figure
+
+    n = max(len(data.stages), 1)
+    fig = Figure(figsize=(width, height), dpi=100)
+    # The axes span the whole width with each stage centred in 1/n of it, so the chart lines
+    # up under equal-width stage columns (the PDF puts it under the grid).
+    ax = fig.add_axes((0, 0.2, 1, 0.72))
+    ax.set_xlim(-0.5, n - 0.5)
+    ax.set_ylim(-2.6, 2.6)
+    ax.set_yticks(SCORES)
+    ax.tick_params(axis="y", length=0, labelleft=False)
+    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
+    ax.axhline(0, color="#9ca3af", linewidth=1)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    words = _scale_words()
+    for score in (-2, 0, 2):
+        label = f"{score:+d} {words[score]}" if score else f"0 {words[score]}"
+        ax.text(-0.48, score + 0.12, label, fontsize=7, color="#6b7280", va="bottom")
+    xs = range(len(data.stages))
+    ax.set_xticks(list(xs), [s.name for s in data.stages], fontsize=9)
+    ax.tick_params(axis="x", length=0)
+
+    lows = [s.low if s.low is not None else float("nan") for s in data.stages]
+    highs = [s.high if s.high is not None else float("nan") for s in data.stages]
+    means = [m if m is not None else float("nan") for m in data.means]
+    # NaN breaks the band and the line: an unscored stage is a gap, never a zero.
+    ax.fill_between(xs, lows, highs, color="#93c5fd", alpha=0.3, linewidth=0)
+    # Each stage's own range as a bar too: a band needs two neighbours to show.
+    ax.vlines(xs, lows, highs, color="#93c5fd", alpha=0.6, linewidth=10)
+    ax.plot(xs, means, color="#1d4ed8", linewidth=2.2, marker="o", markersize=6)
+    if pts := points(data):
+        ax.scatter(
+            [p[0] for p in pts],
+            [p[1] for p in pts],
+            s=14,
+            color="#1e3a8a",
+            alpha=0.55,
+            linewidths=0,
+            zorder=3,
+        )
+    for x, stage in enumerate(data.stages):
+        if stage.mean is not None:
+            ax.annotate(
+                f"{stage.mean:+.1f}" if stage.mean else "0",
+                (x, stage.mean),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=8,
+                color="#1d4ed8",
+            )
+        if stage.mots:
+            y = stage.mean if stage.mean is not None else 2.3
+            ax.scatter([x + 0.18], [y], marker="*", s=140, color="#d97706", zorder=4)
+            ax.annotate(
+                "MOT", (x + 0.18, y), xytext=(6, -3), textcoords="offset points", fontsize=7
+            )
+    for x in data.lowest:
+        ax.annotate(
+            _("pain point"),
+            (x, data.stages[x].mean),
+            xytext=(x, -2.5),
+            ha="center",
+            fontsize=8,
+            color="#b91c1c",
+            arrowprops={"arrowstyle": "->", "color": "#b91c1c"},
+        )
+    for x, stage in enumerate(data.stages):
+        if not stage.emotions:
+            ax.text(x, 0.15, _("no cards"), ha="center", fontsize=7, color="#9ca3af")
+    return fig
+
+
+def describe(data: CurveData) -> str:
+    """The curve in words: the SVG's title, read by screen readers and searchable."""
+    parts = []
+    for stage in data.stages:
+        if stage.mean is None:
+            parts.append(_("%(stage)s: no emotion cards") % {"stage": stage.name})
+        else:
+            parts.append(
+                _("%(stage)s: mean %(mean)+.1f from %(count)d cards")
+                % {"stage": stage.name, "mean": stage.mean, "count": len(stage.emotions)}
+            )
+    return _("Emotion curve") + " — " + "; ".join(parts)
+
+
+def render(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
+    """The chart as SVG or PNG bytes, drawn once per (data, format, size, language)."""
+    key = f"curve:{data.digest}:{fmt}:{width}x{height}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    drawn = draw(data, fmt, width=width, height=height)
+    cache.set(key, drawn, 60 * 60)
+    return drawn
+
+
+def draw(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
+    import matplotlib
+
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unknown format {fmt!r}")
+    settings = {
+        "font.family": FONT_FAMILY,
+        # NanumGothic has no U+2212 minus sign: use the hyphen-minus for negative numbers.
+        "axes.unicode_minus": False,
+        # Glyphs as paths: the SVG looks the same wherever it is opened, font or not.
+        "svg.fonttype": "path",
+        "svg.hashsalt": "journeymap",  # stable ids, so equal data gives equal bytes
+    }
+    with matplotlib.rc_context(settings):
+        fig = _figure(data, width, height)
+        out = io.BytesIO()
+        fig.savefig(
+            out,
+            format=fmt,
+            dpi=150 if fmt == "png" else 100,
+            metadata={"Title": describe(data), "Date": None} if fmt == "svg" else None,
+        )
+    return out.getvalue()

@@ -1,0 +1,97 @@
+"""Action plans for the tools managers already use: a spreadsheet and a calendar."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# A cell that starts with one of these is a formula to Excel (CSV injection): =HYPERLINK(…).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def plans_csv(journey_map) -> bytes:
+    """UTF-8 with a byte-order mark: without it Excel reads Korean as mojibake."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("What"), _("Opportunity"), _("Stage"), _("Owner"), _("Due date"), _("Status")]
+    )
+    for plan in journey_map.action_plans.select_related("opportunity__stage").order_by(
+        "due_date", "id"
+    ):
+        writer.writerow(
+            cell(v)
+            for v in (
+                plan.what,
+                plan.opportunity.text,
+                plan.opportunity.stage.name,
+                plan.owner,
+                plan.due_date.isoformat() if plan.due_date else "",
+                plan.get_status_display(),
+            )
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "")
+    ).replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines of at most 75 octets, continued with a space; never split a character."""
+    parts, current = [], ""
+    for char in line:
+        limit = 75 if not parts else 74
+        if len((current + char).encode()) > limit:
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    parts.append(current)
+    return [parts[0]] + [" " + p for p in parts[1:]]
+
+
+def plans_ics(journey_map, host: str = "journeymap") -> bytes:
+    """Each action plan with a due date as an all-day event on that date."""
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//journeymap//action plans//KO",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ics_text(journey_map.title)}",
+    ]
+    plans = journey_map.action_plans.select_related("opportunity").exclude(due_date=None)
+    for plan in plans.order_by("due_date", "id"):
+        description = "\n".join(
+            f"{label}: {value}"
+            for label, value in [
+                (_("Owner"), plan.owner or "—"),
+                (_("Opportunity"), plan.opportunity.text),
+                (_("Status"), plan.get_status_display()),
+                (_("Journey map"), journey_map.title),
+            ]
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:action-plan-{plan.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{plan.due_date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{plan.due_date + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(plan.what)}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{folded}\r\n" for line in lines for folded in _fold(line)).encode()

@@ -1,0 +1,42 @@
+"""The map as a printable PDF (WeasyPrint), from the board's own partials.
+
+Managers were not in the room: this document is how they see the workshop, so it is laid out
+for A4 landscape paper: a cover with the scenario and persona, the stages × lanes grid whose
+header row repeats on every page and whose cards never split across pages, the emotion curve
+under the stage columns, what the curve says, and the action-plan table.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from maps.board import Board
+from maps.curve import CurveData
+
+
+def print_html(journey_map, request=None) -> str:
+    board = Board.load(journey_map)
+    context = {
+        "journey_map": journey_map,
+        "board": board,
+        "curve": CurveData.from_board(board),
+        "printing": True,
+        "printed_at": timezone.localtime(),
+    }
+    return render_to_string("maps/print.html", context, request)
+
+
+def write_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    # Nothing is fetched: the CSS is inline and the curve is inline SVG.
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+
+
+def _no_fetching(url, *args, **kwargs):
+    raise ValueError(f"the PDF fetches nothing ({url[:60]})")
+
+
+def map_pdf(journey_map, request=None) -> bytes:
+    return write_pdf(print_html(journey_map, request))
