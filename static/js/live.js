@@ -205,7 +205,26 @@
     for (const element of target.querySelectorAll("[data-editor], details[open][id]")) {
       if (!isOpen(element)) continue; // its own answer replaces it
       const twin = fragment.querySelector("#" + CSS.escape(element.id));
-      if (twin) twin.setAttribute("hx-preserve", "true");
+      if (!twin) continue;
+      twin.setAttribute("hx-preserve", "true");
+      // htmx keeps the element with moveBefore where the browser has it (Chromium does, and
+      // focus survives); elsewhere the move takes the focus and caret from the editor (and
+      // with it Esc and Ctrl+Enter): give both back after the swap.
+      const active = document.activeElement;
+      if (active && element.contains(active)) {
+        focusKept = { element: active, start: active.selectionStart, end: active.selectionEnd };
+      }
+    }
+  });
+  let focusKept = null;
+  document.addEventListener("htmx:oobAfterSwap", () => {
+    if (!focusKept) return;
+    const { element, start, end } = focusKept;
+    focusKept = null;
+    if (!document.contains(element) || document.activeElement === element) return;
+    element.focus({ preventScroll: true });
+    if (typeof start === "number") {
+      try { element.setSelectionRange(start, end); } catch (error) { /* not a text field */ }
     }
   });
 

@@ -145,3 +145,26 @@ def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     expect(export).to_have_text("PDF 내보내기")
+
+
+def test_an_open_editor_keeps_focus_and_text_when_the_board_is_re_read(
+    page, live_server, demo_map
+):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    card = demo_map.cards.get(text="이런 투자는 처음인데 믿을 만할까?")
+    page.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    textarea = page.locator(f"form#card-{card.pk} textarea")
+    expect(textarea).to_be_focused()
+    textarea.fill("쓰는 중인 글")
+
+    # Someone else changes the map; this page re-reads the whole board (as after a gap).
+    other = demo_map.cards.get(text="두 번째, 세 번째 투자를 한다")
+    other.text = "다른 사람이 고친 글"
+    other.save()
+    page.evaluate("window.journeymapLive.resync()")
+    expect(page.locator("article.card", has_text="다른 사람이 고친 글")).to_be_visible()
+    expect(textarea).to_be_focused()
+    expect(textarea).to_have_value("쓰는 중인 글")
+    page.keyboard.press("Escape")  # still reaches the editor
+    expect(page.locator(f"article#card-{card.pk}")).to_contain_text("이런 투자는 처음인데")
