@@ -147,9 +147,7 @@ def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     expect(export).to_have_text("PDF 내보내기")
 
 
-def test_an_open_editor_keeps_focus_and_text_when_the_board_is_re_read(
-    page, live_server, demo_map
-):
+def test_an_open_editor_keeps_focus_and_text_when_the_board_is_re_read(page, live_server, demo_map):
     log_in(page, live_server)
     page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
     card = demo_map.cards.get(text="이런 투자는 처음인데 믿을 만할까?")
