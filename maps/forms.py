@@ -227,3 +227,24 @@ class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
         self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
         if self.instance.pk:
             del self.fields["opportunity"], self.fields["client_token"]
+
+
+class MapImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("A journeymap JSON file"),
+        help_text=_("Exported from a map's “JSON” button; it becomes a new map."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+
+    def import_map(self, user):
+        """The new map, or None with the problem added to the form's errors."""
+        from maps import portable
+
+        upload = self.cleaned_data["file"]
+        try:
+            if upload.size > portable.MAX_BYTES:
+                raise portable.ImportProblem(_("The file is larger than 2 MB."))
+            return portable.loads(upload.read(), user=user)
+        except portable.ImportProblem as problem:
+            self.add_error("file", str(problem))
+            return None

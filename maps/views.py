@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
-from maps import curve, exports, fragments, pdf
+from maps import curve, exports, fragments, pdf, portable
 from maps.board import Board
 from maps.curve import CurveData
 from maps.forms import (
@@ -35,6 +35,7 @@ from maps.forms import (
     EmotionCardForm,
     JourneyMapCreateForm,
     JourneyMapDetailsForm,
+    MapImportForm,
     PersonaForm,
     StageForm,
 )
@@ -121,7 +122,8 @@ def export_name(journey_map: JourneyMap, suffix: str) -> str:
 def map_list(request):
     require_editor(request)
     maps = editable_maps(request).select_related("persona")
-    return render(request, "maps/list.html", {"maps": maps, "form": JourneyMapCreateForm()})
+    context = {"maps": maps, "form": JourneyMapCreateForm(), "import_form": MapImportForm()}
+    return render(request, "maps/list.html", context)
 
 
 @require_POST
@@ -130,12 +132,36 @@ def map_create(request):
     require_editor(request)
     form = JourneyMapCreateForm(request.POST)
     if not form.is_valid():
-        maps = editable_maps(request)
-        return render(request, "maps/list.html", {"maps": maps, "form": form}, status=422)
+        context = {"maps": editable_maps(request), "form": form, "import_form": MapImportForm()}
+        return render(request, "maps/list.html", context, status=422)
     journey_map = form.save()
     journey_map.created_by = request.user
     journey_map.save(update_fields=["created_by"])
     return redirect(journey_map_url(journey_map))
+
+
+@require_POST
+@login_required
+def map_import(request):
+    require_editor(request)
+    form = MapImportForm(request.POST, request.FILES)
+    journey_map = form.import_map(request.user) if form.is_valid() else None
+    if journey_map is None:
+        context = {
+            "maps": editable_maps(request),
+            "form": JourneyMapCreateForm(),
+            "import_form": form,
+        }
+        return render(request, "maps/list.html", context, status=422)
+    return redirect(journey_map_url(journey_map))
+
+
+@require_GET
+@login_required
+def export_json(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    name = export_name(journey_map, "journeymap.json")
+    return download(portable.dumps(journey_map), "application/json", name)
 
 
 @require_GET
