@@ -70,7 +70,10 @@ def render(
         parts.append(("curve_panel", {"curve": CurveData.load(journey_map)}))
     if plans:
         parts.append(("plans_table", {"board": board}))
-    base = {"journey_map": journey_map, "oob": True}
+    # No CSRF token in what goes to the room: a form rendered with the editor's token would be
+    # refused (403) when someone else submits it, and the token is the editor's alone. Every
+    # htmx request sends its own page's token in the X-CSRFToken header instead.
+    base = {"journey_map": journey_map, "oob": True, "csrf_token": ""}
     return "".join(
         render_to_string(f"{BOARD}#{name}", {**base, **context}, request) for name, context in parts
     )

@@ -187,3 +187,17 @@ def test_pushed_text_is_escaped(
     [(_, message)] = sent
     assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;" in message["html"]
     assert "<img" not in message["html"] and "<script" not in message["html"]
+
+
+def test_a_push_carries_no_csrf_token(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {"stage": stages[0].pk, "lane": "touchpoint", "text": "앱 푸시"},
+            **HTMX,
+        )
+    [(_map_id, message)] = sent
+    assert "<form" in message["html"]  # the new touchpoint's emotion form
+    assert "csrfmiddlewaretoken" not in message["html"]

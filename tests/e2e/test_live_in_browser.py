@@ -122,3 +122,21 @@ def test_after_a_server_restart_the_page_reconnects_and_catches_up(room, daphne)
     daphne.start()
     expect(a.locator("#live-status")).to_have_attribute("data-state", "live", timeout=40_000)
     expect(a.locator(f"#cards-{stage.pk}-thought")).to_contain_text("서버가 꺼진 동안 생긴 카드")
+
+
+def test_a_form_pushed_from_someone_else_can_be_used(room):
+    """B writes an emotion card on the touchpoint A just added, through the form that came
+    with A's push (rendered for A's browser, with A's CSRF token)."""
+    journey_map, a, b = room
+    consider = journey_map.stages.get(name="고려")
+    add_card(a, consider, "touchpoint", "앱 푸시 알림")
+    on_b = b.locator(f"#cards-{consider.pk}-touchpoint article", has_text="앱 푸시 알림")
+    expect(on_b).to_be_visible()
+    card = Card.objects.get(text="앱 푸시 알림")
+    form = on_b.locator(f"#emotion-tp-{card.pk}")
+    form.locator("summary").click()
+    form.locator("input[name=words]").fill("알림이 너무 잦다")
+    form.get_by_role("button", name="−2").click()
+    expect(a.locator(f"#card-{card.pk}")).to_contain_text("알림이 너무 잦다")
+    expect(on_b).to_contain_text("알림이 너무 잦다")
+    assert card.emotion_cards.get().score == -2
