@@ -129,14 +129,28 @@ class CurveData:
             )
         return cls(tuple(stages))
 
+    @classmethod
+    def from_export(cls, data: dict) -> CurveData:
+        """The curve of a map's JSON export (a saved version, an imported file)."""
+        stages, next_id = [], 0
+        for stage in data["map"]["stages"]:
+            emotions = [Emotion(e["score"]) for e in stage.get("emotions", [])]
+            touchpoints = []
+            for card in stage.get("cards", []):
+                if card["lane"] != "touchpoint":
+                    continue
+                next_id += 1
+                touchpoints.append(
+                    Touchpoint(next_id, card["text"], card["is_mot"], card["is_direct"])
+                )
+                emotions += [Emotion(e["score"], next_id) for e in card.get("emotions", [])]
+            stages.append(StageData(stage["name"], tuple(emotions), tuple(touchpoints)))
+        return cls(tuple(stages))
+
     @property
     def svg(self) -> str:
         """The chart as markup to put inline in a page (cached like `render`)."""
-        markup = render(self, "svg").decode()
-        markup = markup[markup.index("<svg") :]
-        # Scale with the page: keep the viewBox, drop the fixed size in points.
-        markup = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", markup, count=1)
-        return mark_safe(markup.replace("<svg", '<svg class="curve-chart" role="img"', 1))  # noqa: S308 -- drawn by matplotlib, text escaped
+        return inline_svg(render(self, "svg"))
 
     def stage_names(self, indexes: list[int]) -> list[str]:
         return [self.stages[i].name for i in indexes]
@@ -325,6 +339,15 @@ def _figure(data: CurveData, width: float, height: float):
     return fig
 
 
+def inline_svg(drawn: bytes) -> str:
+    """matplotlib's SVG file as markup inside a page: no XML prolog, and it scales with the
+    page (the viewBox stays, the fixed size in points goes). Its text is escaped by matplotlib."""
+    markup = drawn.decode()
+    markup = markup[markup.index("<svg") :]
+    markup = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", markup, count=1)
+    return mark_safe(markup.replace("<svg", '<svg class="curve-chart" role="img"', 1))
+
+
 def describe(data: CurveData) -> str:
     """The curve in words: the SVG's title, read by screen readers and searchable."""
     parts = []
@@ -371,5 +394,82 @@ def draw(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float 
             format=fmt,
             dpi=150 if fmt == "png" else 100,
             metadata={"Title": describe(data), "Date": None} if fmt == "svg" else None,
+        )
+    return out.getvalue()
+
+
+# Comparing curves --------------------------------------------------------------------------
+
+COLOURS = ["#1d4ed8", "#d97706", "#059669", "#be185d", "#7c3aed", "#0891b2", "#4b5563"]
+
+
+def stage_axis(series: list[tuple[str, CurveData]]) -> list[str]:
+    """The stages of every curve, by name, in the order they first appear: a version whose
+    stages were renamed or reordered still lines up where the names match."""
+    names: list[str] = []
+    for _label, data in series:
+        names += [s.name for s in data.stages if s.name not in names]
+    return names
+
+
+def aligned_means(data: CurveData, axis: list[str]) -> list[float | None]:
+    by_name = {s.name: s.mean for s in data.stages}
+    return [by_name.get(name) for name in axis]
+
+
+def draw_compare(
+    series: list[tuple[str, CurveData]], fmt: str = "svg", *, width=10.0, height=3.2
+) -> bytes:
+    """Several curves on one chart with a legend: current vs future state, a map vs a saved
+    version, or every team of a workshop."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unknown format {fmt!r}")
+    axis = stage_axis(series)
+    settings = {
+        "font.family": FONT_FAMILY,
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "journeymap",
+    }
+    with matplotlib.rc_context(settings):
+        fig = Figure(figsize=(width, height), dpi=100)
+        ax = fig.add_axes((0.07, 0.28, 0.9, 0.64))
+        ax.set_xlim(-0.5, max(len(axis), 1) - 0.5)
+        ax.set_ylim(-2.4, 2.4)
+        ax.set_yticks(SCORES, [f"{s:+d}" if s else "0" for s in SCORES], fontsize=8)
+        ax.set_xticks(range(len(axis)), axis, fontsize=9)
+        ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
+        ax.axhline(0, color="#9ca3af", linewidth=1)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        for n, (label, data) in enumerate(series):
+            means = [m if m is not None else float("nan") for m in aligned_means(data, axis)]
+            ax.plot(
+                range(len(axis)),
+                means,
+                color=COLOURS[n % len(COLOURS)],
+                linewidth=2.2,
+                marker="o",
+                markersize=5,
+                linestyle="-" if n == 0 else "--",
+                label=label,
+            )
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18),
+            ncol=min(len(series), 4),
+            frameon=False,
+            fontsize=9,
+        )
+        out = io.BytesIO()
+        title = _("Emotion curves compared") + ": " + ", ".join(label for label, _d in series)
+        fig.savefig(
+            out,
+            format=fmt,
+            dpi=150 if fmt == "png" else 100,
+            metadata={"Title": title, "Date": None} if fmt == "svg" else None,
         )
     return out.getvalue()

@@ -248,3 +248,12 @@ class MapImportForm(forms.Form):
         except portable.ImportProblem as problem:
             self.add_error("file", str(problem))
             return None
+
+
+class MapVersionForm(forms.Form):
+    label = forms.CharField(
+        label=_("Name this version (optional)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. after the spring workshop")}),
+    )

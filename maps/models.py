@@ -443,3 +443,28 @@ class ActionPlan(models.Model):
             self.journey_map_id = self.opportunity.journey_map_id
         self.clean()
         super().save(*args, **kwargs)
+
+
+class MapVersion(models.Model):
+    """A frozen copy of a map with its date: teams revisit a map twice a year and want to see
+    what moved. It holds the map's JSON export (maps/portable.py), so it needs no copies of
+    the rows and survives any later edit or deletion of the cards."""
+
+    journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    data = models.JSONField(editable=False)
+    created_by_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("saved version")
+        verbose_name_plural = _("saved versions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d") if self.created_at else ""
+        return f"{self.label} ({when})" if self.label else when

@@ -16,7 +16,7 @@ import re
 
 from asgiref.sync import sync_to_async
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -36,10 +36,11 @@ from maps.forms import (
     JourneyMapCreateForm,
     JourneyMapDetailsForm,
     MapImportForm,
+    MapVersionForm,
     PersonaForm,
     StageForm,
 )
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
 from workshops import broadcast
 from workshops.access import editable_maps, get_map_for_edit, login_required, require_editor
 
@@ -217,6 +218,89 @@ async def export_pdf(request, map_id: int):
     name, html = prepared
     content = await sync_to_async(pdf.write_pdf, thread_sensitive=False)(html)
     return download(content, "application/pdf", name)
+
+
+# Versions and comparison ---------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def version_save(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    form = MapVersionForm(request.POST)
+    if not form.is_valid():
+        context = _compare_context(request, journey_map, version_form=form)
+        return render(request, "maps/compare.html", context, status=422)
+    version = MapVersion.objects.create(
+        journey_map=journey_map,
+        label=form.cleaned_data["label"],
+        data=portable.dump(journey_map),
+        created_by_name=who(request),
+    )
+    url = reverse("maps:compare", args=[journey_map.pk])
+    return redirect(f"{url}?with=version:{version.pk}")
+
+
+def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
+    """This map now, then what `?with=version:<id>` / `?with=map:<id>` asks for (404 for
+    anything else: another map's version, a map this person may not open, a bad value)."""
+    series = [(journey_map.title + " · " + _("now"), CurveData.load(journey_map))]
+    for value in request.GET.getlist("with")[: len(curve.COLOURS) - 1]:
+        kind, _sep, pk = value.partition(":")
+        if not pk.isdigit():
+            raise Http404
+        if kind == "version":
+            version = get_object_or_404(journey_map.versions, pk=pk)
+            series.append((version.name, CurveData.from_export(version.data)))
+        elif kind == "map":
+            other = get_object_or_404(editable_maps(request), pk=pk)
+            series.append((other.title, CurveData.load(other)))
+        else:
+            raise Http404
+    return series
+
+
+def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> dict:
+    series = _compared(request, journey_map)
+    axis = curve.stage_axis(series)
+    rows = [
+        (name, [means[i] for means in (curve.aligned_means(d, axis) for _l, d in series)])
+        for i, name in enumerate(axis)
+    ]
+    return {
+        "journey_map": journey_map,
+        "series": [label for label, _d in series],
+        "rows": rows,
+        "chart": curve.inline_svg(curve.draw_compare(series)) if len(series) > 1 else None,
+        "versions": _checked(journey_map.versions.all(), "version", request),
+        "other_maps": _checked(editable_maps(request).exclude(pk=journey_map.pk), "map", request),
+        "version_form": version_form or MapVersionForm(),
+        "query": request.GET.urlencode(),
+    }
+
+
+def _checked(objects, kind: str, request) -> list:
+    chosen, objects = set(request.GET.getlist("with")), list(objects)
+    for obj in objects:
+        obj.checked = f"{kind}:{obj.pk}" in chosen
+    return objects
+
+
+@require_GET
+@login_required
+def compare(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    return render(request, "maps/compare.html", _compare_context(request, journey_map))
+
+
+@require_GET
+@login_required
+def compare_download(request, map_id: int, fmt: str):
+    journey_map = get_map_for_edit(request, map_id)
+    drawn = curve.draw_compare(_compared(request, journey_map), fmt)
+    name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
+    return download(drawn, {"svg": "image/svg+xml", "png": "image/png"}[fmt], name)
 
 
 @require_GET
