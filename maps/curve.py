@@ -378,23 +378,29 @@ def draw(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float 
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown format {fmt!r}")
-    settings = {
-        "font.family": FONT_FAMILY,
-        # NanumGothic has no U+2212 minus sign: use the hyphen-minus for negative numbers.
-        "axes.unicode_minus": False,
-        # Glyphs as paths: the SVG looks the same wherever it is opened, font or not.
-        "svg.fonttype": "path",
-        "svg.hashsalt": "journeymap",  # stable ids, so equal data gives equal bytes
-    }
-    with matplotlib.rc_context(settings):
-        fig = _figure(data, width, height)
-        out = io.BytesIO()
-        fig.savefig(
-            out,
-            format=fmt,
-            dpi=150 if fmt == "png" else 100,
-            metadata={"Title": describe(data), "Date": None} if fmt == "svg" else None,
-        )
+    with matplotlib.rc_context(STYLE):
+        return _save(_figure(data, width, height), fmt, describe(data))
+
+
+STYLE = {
+    "font.family": FONT_FAMILY,
+    # NanumGothic has no U+2212 minus sign: use the hyphen-minus for negative numbers.
+    "axes.unicode_minus": False,
+    # Glyphs as paths: the SVG looks the same wherever it is opened, font or not.
+    "svg.fonttype": "path",
+    "svg.hashsalt": "journeymap",  # stable ids, so equal data gives equal bytes
+}
+
+
+def _save(fig, fmt: str, title: str) -> bytes:
+    """PNG at 150 dpi, or SVG titled in words (screen readers, search) and without a date."""
+    out = io.BytesIO()
+    fig.savefig(
+        out,
+        format=fmt,
+        dpi=150 if fmt == "png" else 100,
+        metadata={"Title": title, "Date": None} if fmt == "svg" else None,
+    )
     return out.getvalue()
 
 
@@ -428,13 +434,7 @@ def draw_compare(
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown format {fmt!r}")
     axis = stage_axis(series)
-    settings = {
-        "font.family": FONT_FAMILY,
-        "axes.unicode_minus": False,
-        "svg.fonttype": "path",
-        "svg.hashsalt": "journeymap",
-    }
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width, height), dpi=100)
         ax = fig.add_axes((0.07, 0.28, 0.9, 0.64))
         ax.set_xlim(-0.5, max(len(axis), 1) - 0.5)
@@ -464,12 +464,5 @@ def draw_compare(
             frameon=False,
             fontsize=9,
         )
-        out = io.BytesIO()
         title = _("Emotion curves compared") + ": " + ", ".join(label for label, _d in series)
-        fig.savefig(
-            out,
-            format=fmt,
-            dpi=150 if fmt == "png" else 100,
-            metadata={"Title": title, "Date": None} if fmt == "svg" else None,
-        )
-    return out.getvalue()
+        return _save(fig, fmt, title)
