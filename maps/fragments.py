@@ -66,8 +66,10 @@ def render(
                 if card.pk in cards:
                     parts.append(("card", {"card": card, "column": column}))
     if curve or grid:
-        # Only from edits that can move the curve: its SVG is tens of KB per push.
-        parts.append(("curve_panel", {"curve": CurveData.load(journey_map)}))
+        # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
+        # board is loaded already when the grid goes out; otherwise three small queries.
+        data = CurveData.from_board(board) if grid else CurveData.load(journey_map)
+        parts.append(("curve_panel", {"curve": data}))
     if plans:
         parts.append(("plans_table", {"board": board}))
     # No CSRF token in what goes to the room: a form rendered with the editor's token would be

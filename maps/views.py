@@ -100,6 +100,9 @@ def _fresh(request, journey_map: JourneyMap, name: str, **context) -> str:
     ).content.decode()
 
 
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     """An attachment whose name survives Korean in every browser (RFC 6266 filename*)."""
     return HttpResponse(
@@ -179,9 +182,8 @@ def board(request, map_id: int):
 def curve_download(request, map_id: int, fmt: str):
     journey_map = get_map_for_edit(request, map_id)
     data = CurveData.load(journey_map)
-    content_type = {"svg": "image/svg+xml", "png": "image/png"}[fmt]
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
-    return download(curve.render(data, fmt), content_type, name)
+    return download(curve.render(data, fmt), IMAGE_TYPES[fmt], name)
 
 
 @login_required
@@ -264,10 +266,8 @@ def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
 def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> dict:
     series = _compared(request, journey_map)
     axis = curve.stage_axis(series)
-    rows = [
-        (name, [means[i] for means in (curve.aligned_means(d, axis) for _l, d in series)])
-        for i, name in enumerate(axis)
-    ]
+    columns = [curve.aligned_means(data, axis) for _label, data in series]
+    rows = [(name, [column[i] for column in columns]) for i, name in enumerate(axis)]
     return {
         "journey_map": journey_map,
         "series": [label for label, _d in series],
@@ -300,7 +300,7 @@ def compare_download(request, map_id: int, fmt: str):
     journey_map = get_map_for_edit(request, map_id)
     drawn = curve.draw_compare(_compared(request, journey_map), fmt)
     name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
-    return download(drawn, {"svg": "image/svg+xml", "png": "image/png"}[fmt], name)
+    return download(drawn, IMAGE_TYPES[fmt], name)
 
 
 @require_GET
