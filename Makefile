@@ -47,7 +47,8 @@ run: install debs-run var/secret_key
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "  journeymap is running:  http://127.0.0.1:$(PORT)/"
-	@echo "  Log in as  facilitator / journeymap-demo  and open the demo map."
+	@echo "  Log in as  facilitator / journeymap-demo  and open the demo map, or run the demo"
+	@echo "  workshop from http://127.0.0.1:$(PORT)/workshops/ (participants join at /join/)."
 	@echo "  (Admin: http://127.0.0.1:$(PORT)/admin/ with the same login. Ctrl+C stops.)"
 	@echo ""
 	@DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 \

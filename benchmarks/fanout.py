@@ -109,7 +109,7 @@ def prepare() -> tuple[JourneyMap, str]:
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
-    return JourneyMap.objects.get(), session.session_key
+    return JourneyMap.objects.get(team=None), session.session_key
 
 
 class Editor:

@@ -162,8 +162,9 @@ class JourneyMap(models.Model):
 
 class StageQuerySet(models.QuerySet):
     def with_emotion_summary(self) -> StageQuerySet:
-        """Count, mean, min and max of each stage's emotion cards, in the same query."""
-        return self.annotate(
+        """Count, mean, min and max of each stage's emotion cards, in the same query.
+        Ordered explicitly: Django leaves Meta.ordering out of queries that group rows."""
+        return self.order_by("position", "id").annotate(
             emotion_count=Count("emotion_cards"),
             emotion_mean=Avg("emotion_cards__score"),
             emotion_min=Min("emotion_cards__score"),

@@ -27,6 +27,32 @@ def print_html(journey_map, request=None) -> str:
     return render_to_string("maps/print.html", context, request)
 
 
+def workshop_html(workshop, request=None) -> str:
+    """Every team's map in one document, after a cover with all the teams' curves."""
+    from maps import curve
+
+    documents = []
+    for team in workshop.teams.select_related("journey_map__persona"):
+        board = Board.load(team.journey_map)
+        documents.append(
+            {
+                "journey_map": team.journey_map,
+                "board": board,
+                "curve": CurveData.from_board(board),
+                "participants": [p.display_name for p in team.participants.filter(removed_at=None)],
+            }
+        )
+    drawn = [(d["journey_map"].team.name, d["curve"]) for d in documents if not d["curve"].is_empty]
+    context = {
+        "workshop": workshop,
+        "documents": documents,
+        "chart": curve.inline_svg(curve.draw_compare(drawn)) if drawn else None,
+        "printing": True,
+        "printed_at": timezone.localtime(),
+    }
+    return render_to_string("workshops/print.html", context, request)
+
+
 def write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 

@@ -16,6 +16,7 @@ import re
 
 from asgiref.sync import sync_to_async
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,18 +42,23 @@ from maps.forms import (
     StageForm,
 )
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
-from workshops import broadcast
-from workshops.access import editable_maps, get_map_for_edit, login_required, require_editor
+from workshops import access, broadcast, room
+from workshops.access import (
+    editable_maps,
+    get_map,
+    get_map_for_edit,
+    login_required,
+    require_editor,
+    user_or_none,
+    who,
+)
+from workshops.models import Area
 
 BOARD = "maps/board.html"
 
 
 def journey_map_url(journey_map: JourneyMap) -> str:
     return reverse("maps:board", args=[journey_map.pk])
-
-
-def who(request) -> str:
-    return request.user.get_full_name() or request.user.get_username()
 
 
 # Separates the element that made the request from the push in an editor's answer.
@@ -112,9 +118,9 @@ def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     )
 
 
-def export_name(journey_map: JourneyMap, suffix: str) -> str:
-    """`<map title>-<suffix>`, without characters file systems refuse."""
-    title = re.sub(r'[\\/:*?"<>|\x00-\x1f\s]+', " ", journey_map.title).strip() or "journeymap"
+def export_name(titled, suffix: str) -> str:
+    """`<title of the map or workshop>-<suffix>`, without characters file systems refuse."""
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f\s]+', " ", titled.title).strip() or "journeymap"
     return f"{title[:80]}-{suffix}"
 
 
@@ -163,7 +169,7 @@ def map_import(request):
 @require_GET
 @login_required
 def export_json(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     name = export_name(journey_map, "journeymap.json")
     return download(portable.dumps(journey_map), "application/json", name)
 
@@ -171,16 +177,30 @@ def export_json(request, map_id: int):
 @require_GET
 @login_required
 def board(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     board = Board.load(journey_map)
-    context = {"journey_map": journey_map, "board": board, "curve": CurveData.from_board(board)}
+    context = {
+        "journey_map": journey_map,
+        "board": board,
+        "curve": CurveData.from_board(board),
+        "role": request.role,
+        "workshop": _workshop_of(request),
+    }
     return render(request, BOARD, context)
+
+
+def _workshop_of(request):
+    """The workshop of the map this request opened, with its agenda, or None."""
+    workshop = request.role.workshop  # loaded with the team by access.role_for
+    if workshop is not None:
+        prefetch_related_objects([workshop], "steps")
+    return workshop
 
 
 @require_GET
 @login_required
 def curve_download(request, map_id: int, fmt: str):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     data = CurveData.load(journey_map)
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
     return download(curve.render(data, fmt), IMAGE_TYPES[fmt], name)
@@ -188,14 +208,14 @@ def curve_download(request, map_id: int, fmt: str):
 
 @login_required
 def _print_html(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     return export_name(journey_map, _("journey map") + ".pdf"), pdf.print_html(journey_map, request)
 
 
 @require_GET
 @login_required
 def export_csv(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     name = export_name(journey_map, _("action plans") + ".csv")
     return download(exports.plans_csv(journey_map), "text/csv; charset=utf-8", name)
 
@@ -203,23 +223,28 @@ def export_csv(request, map_id: int):
 @require_GET
 @login_required
 def export_ics(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     name = export_name(journey_map, _("action plans") + ".ics")
     ics = exports.plans_ics(journey_map, host=request.get_host().split(":")[0])
     return download(ics, "text/calendar; charset=utf-8", name)
 
 
-@require_GET
-async def export_pdf(request, map_id: int):
-    """Reading the map is quick and happens where every sync view runs; laying out the PDF
-    takes a second or more, so it runs on a worker thread of its own and the rest of the room
-    keeps working meanwhile. It touches no database there."""
-    prepared = await sync_to_async(_print_html)(request, map_id)
-    if isinstance(prepared, HttpResponse):  # not logged in
+async def pdf_download(prepare, request, *args) -> HttpResponse:
+    """`prepare(request, *args)` reads the database where every sync view runs and returns
+    (file name, print HTML), or a response (not logged in). Laying out the PDF takes a second
+    or more, so it runs on a worker thread of its own, touching no database, and the rest of
+    the room keeps working meanwhile."""
+    prepared = await sync_to_async(prepare)(request, *args)
+    if isinstance(prepared, HttpResponse):
         return prepared
     name, html = prepared
     content = await sync_to_async(pdf.write_pdf, thread_sensitive=False)(html)
     return download(content, "application/pdf", name)
+
+
+@require_GET
+async def export_pdf(request, map_id: int):
+    return await pdf_download(_print_html, request, map_id)
 
 
 # Versions and comparison ---------------------------------------------------------------------
@@ -290,14 +315,14 @@ def _checked(objects, kind: str, request) -> list:
 @require_GET
 @login_required
 def compare(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     return render(request, "maps/compare.html", _compare_context(request, journey_map))
 
 
 @require_GET
 @login_required
 def compare_download(request, map_id: int, fmt: str):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     drawn = curve.draw_compare(_compared(request, journey_map), fmt)
     name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
@@ -308,11 +333,14 @@ def compare_download(request, map_id: int, fmt: str):
 def snapshot(request, map_id: int):
     """The whole board as out-of-band partials, for a client that missed pushes or was away.
     `?since=N` answers 204 when nothing changed after N."""
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     # Read the sequence number before the board: what is rendered is at least that new.
     if request.GET.get("since") == str(journey_map.seq):
         return HttpResponse(status=204, headers={"X-Journeymap-Seq": str(journey_map.seq)})
     html = fragments.render(request, journey_map, header=True, grid=True, plans=True)
+    workshop = _workshop_of(request)
+    if workshop is not None:
+        html += room.bar_html(request, workshop, oob=True)
     return HttpResponse(html, headers={"X-Journeymap-Seq": str(journey_map.seq)})
 
 
@@ -320,7 +348,7 @@ def snapshot(request, map_id: int):
 @login_required
 @transaction.atomic
 def details_update(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.SETUP)
     if request.method == "GET":
         if request.GET.get("cancel"):
             return _partial(request, journey_map, "map_header", {})
@@ -340,11 +368,15 @@ def details_update(request, map_id: int):
 @login_required
 @transaction.atomic
 def persona_update(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.SETUP)
     if request.method == "GET":
         form = PersonaForm(instance=journey_map.persona)
         return _partial(request, journey_map, "persona_form", {"form": form})
-    form = PersonaForm(request.POST, instance=journey_map.persona)
+    persona = journey_map.persona
+    mine = editable_maps(request).values("pk")
+    if persona and persona.journey_maps.exclude(pk__in=mine).exists():
+        persona = None  # shared with maps this person may not change: this map gets a copy
+    form = PersonaForm(request.POST, instance=persona)
     if not form.is_valid():
         return _partial(request, journey_map, "persona_form", {"form": form}, status=422)
     journey_map.persona = form.save()
@@ -364,7 +396,7 @@ def persona_update(request, map_id: int):
 @login_required
 @transaction.atomic
 def stage_add(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.STAGES)
     form = StageForm(request.POST)
     if not form.is_valid():
         return _partial(request, journey_map, "stage_add_form", {"form": form}, status=422)
@@ -376,7 +408,7 @@ def stage_add(request, map_id: int):
 @login_required
 @transaction.atomic
 def stage_rename(request, map_id: int, stage_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.STAGES)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
     if request.method == "GET":
         form = StageForm(instance=stage)
@@ -393,7 +425,7 @@ def stage_rename(request, map_id: int, stage_id: int):
 @login_required
 @transaction.atomic
 def stage_move(request, map_id: int, stage_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.STAGES)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
     form = DirectionForm(request.POST)
     if not form.is_valid() or form.cleaned_data["direction"] not in ("left", "right"):
@@ -406,7 +438,7 @@ def stage_move(request, map_id: int, stage_id: int):
 @login_required
 @transaction.atomic
 def stage_delete(request, map_id: int, stage_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.STAGES)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
     stage.delete()
     return _done(
@@ -427,8 +459,9 @@ def card_add(request, map_id: int):
     if not form.is_valid():
         context = {"form": form, "stage_id": stage_id, "lane": lane}
         return _partial(request, journey_map, "add_card_form", context, status=422)
+    access.check_area(request, Area.for_lane(form.cleaned_data["lane"]))
     card = _create_once(
-        journey_map.cards, form, created_by=request.user, updated_by_name=who(request)
+        journey_map.cards, form, created_by=user_or_none(request), updated_by_name=who(request)
     )
     # Only the new card travels, appended to its cell (pushes apply once, in order).
     html = fragments.render(request, journey_map, appended=[card.pk], curve=card.is_touchpoint)
@@ -442,7 +475,7 @@ def card_add(request, map_id: int):
 @require_GET
 @login_required
 def card_detail(request, map_id: int, card_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
     board = Board.load(journey_map, stage_ids=[card.stage_id])
     card = next(c for cell in board.columns[0].cells for c in cell.cards if c.pk == card.pk)
@@ -459,6 +492,7 @@ def card_update(request, map_id: int, card_id: int):
         # Deleted while someone edited it: say so, and hand back what they typed.
         context = {"card_id": card_id, "text": request.POST.get("text", "")}
         return _partial(request, journey_map, "card_gone", context, status=410)
+    access.check_area(request, Area.for_lane(card.lane))
     if request.method == "GET":
         form = CardForm(instance=card, journey_map=journey_map)
         return _partial(request, journey_map, "card_form", {"form": form, "card": card})
@@ -484,6 +518,7 @@ def card_update(request, map_id: int, card_id: int):
 def card_move(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards.select_related("stage", "journey_map"), pk=card_id)
+    access.check_area(request, Area.for_lane(card.lane))
     form = CardMoveForm(request.POST, card=card)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=422)
@@ -505,7 +540,7 @@ def card_move(request, map_id: int, card_id: int):
 @login_required
 @transaction.atomic
 def card_mot(request, map_id: int, card_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.TOUCHPOINT)
     card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.TOUCHPOINT)
     # Only the flag changes, so an open text editor on this card is not made stale.
     Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
@@ -519,6 +554,7 @@ def card_mot(request, map_id: int, card_id: int):
 def card_delete(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
+    access.check_area(request, Area.for_lane(card.lane))
     card.delete()
     html = fragments.render(
         request,
@@ -545,7 +581,7 @@ def _emotion_fragments(request, journey_map: JourneyMap, emotion: EmotionCard) -
 @login_required
 @transaction.atomic
 def emotion_add(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.EMOTION)
     form = EmotionCardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {
@@ -555,7 +591,7 @@ def emotion_add(request, map_id: int):
         }
         return _partial(request, journey_map, "emotion_form", context, status=422)
     emotion = _create_once(
-        journey_map.emotion_cards, form, author=request.user, author_name=who(request)
+        journey_map.emotion_cards, form, author=user_or_none(request), author_name=who(request)
     )
     primary = _fresh(
         request,
@@ -573,7 +609,7 @@ def emotion_add(request, map_id: int):
 @login_required
 @transaction.atomic
 def emotion_delete(request, map_id: int, emotion_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.EMOTION)
     emotion = get_object_or_404(EmotionCard, pk=emotion_id, journey_map=journey_map)
     emotion.delete()
     return _done(request, journey_map, _emotion_fragments(request, journey_map, emotion))
@@ -590,7 +626,7 @@ def _plan_fragments(request, journey_map: JourneyMap, plan: ActionPlan) -> str:
 @login_required
 @transaction.atomic
 def plan_add(request, map_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.PLAN)
     form = ActionPlanForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {"form": form, "opportunity_id": request.POST.get("opportunity")}
@@ -604,7 +640,7 @@ def plan_add(request, map_id: int):
 @login_required
 @transaction.atomic
 def plan_update(request, map_id: int, plan_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.PLAN)
     plan = get_object_or_404(
         ActionPlan.objects.select_related("opportunity"), pk=plan_id, journey_map=journey_map
     )
@@ -625,7 +661,7 @@ def plan_update(request, map_id: int, plan_id: int):
 @login_required
 @transaction.atomic
 def plan_delete(request, map_id: int, plan_id: int):
-    journey_map = get_map_for_edit(request, map_id)
+    journey_map = get_map_for_edit(request, map_id, Area.PLAN)
     plan = get_object_or_404(
         ActionPlan.objects.select_related("opportunity"), pk=plan_id, journey_map=journey_map
     )

@@ -3,6 +3,7 @@ skip with a reason when missing, unless STRICT=1 (CI), where a missing one fails
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -146,3 +147,34 @@ def daphne(transactional_db):
     yield server
     server.stop()
     assert "Traceback" not in server.log(), server.log()
+
+
+@pytest.fixture
+def workshop(db, editor):
+    """A workshop with two teams (팀 A, 팀 B), each with a four-stage map."""
+    from workshops.models import Workshop
+
+    return Workshop.create(
+        title="워크숍",
+        date=datetime.date.today(),
+        teams=["팀 A", "팀 B"],
+        preset="funnel",
+        facilitator=editor,
+    )
+
+
+@pytest.fixture
+def join():
+    """join(workshop, team_name) -> a Django test Client of a participant of that team."""
+    from django.test import Client
+
+    def join_as(workshop, team_name: str, name: str = "참가자"):
+        client = Client()
+        team = workshop.teams.get(name=team_name)
+        response = client.post(
+            f"/j/{workshop.join_token}/", {"display_name": name, "team": team.pk}
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return join_as

@@ -204,3 +204,30 @@ def test_long_korean_lines_fold_without_splitting_a_character():
     folded = _fold(line)
     assert all(len(part.encode()) <= 75 for part in folded)
     assert "".join(p[1:] if i else p for i, p in enumerate(folded)) == line
+
+
+def test_the_workshop_pdf_has_every_team_s_map_in_one_file(
+    editor_client, workshop, join, poppler, tmp_path
+):
+    from maps.models import Card, EmotionCard, Lane
+
+    join(workshop, "팀 A", "김민지")
+    for name, text in (("팀 A", "앱 결제 화면"), ("팀 B", "상담 채팅 창")):
+        stage = workshop.teams.get(name=name).journey_map.stages.first()
+        touchpoint = Card.objects.create(stage=stage, lane=Lane.TOUCHPOINT, text=text)
+        EmotionCard.objects.create(touchpoint=touchpoint, score=-1)
+    response = editor_client.get(reverse("workshops:export-pdf", args=[workshop.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert quote("워크숍-워크숍.pdf") in response["Content-Disposition"]
+    text, fonts, pages = pdf_text(response.content, tmp_path)
+    for expected in ["워크숍", "팀 A", "팀 B", "김민지", "앱 결제 화면", "상담 채팅 창"]:
+        assert expected in text, expected
+    assert any("NanumGothic" in line and " yes yes yes " in line for line in fonts.splitlines())
+    (ARTIFACTS / "workshop.pdf").write_bytes(response.content)
+    # A cover, then for each team its own cover, grid and insights.
+    assert pages >= 1 + 2 * 3
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(ARTIFACTS / "workshop.pdf"),
+         str(ARTIFACTS / "workshop-page")],
+        check=True,
+    )  # fmt: skip

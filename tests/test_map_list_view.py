@@ -57,8 +57,8 @@ def test_list_and_create_need_a_login_and_the_right_method(client, editor_client
     assert JourneyMap.objects.count() == 0
 
 
-def test_the_home_page_leads_to_the_maps(client):
-    response = client.get("/")
+def test_the_home_page_leads_facilitators_to_the_maps(editor_client):
+    response = editor_client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("maps:list")
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return JourneyMap.objects.get()
+    return JourneyMap.objects.get(team=None)
 
 
 def counts() -> tuple[int, ...]:
@@ -46,7 +46,7 @@ def test_export_and_import_through_the_pages(editor_client, demo):
     upload = SimpleUploadedFile("지도.json", response.content, "application/json")
     imported = editor_client.post(reverse("maps:import"), {"file": upload})
     assert imported.status_code == 302
-    copy = JourneyMap.objects.exclude(pk=demo.pk).get()
+    copy = JourneyMap.objects.exclude(pk=demo.pk).get(team=None)
     assert imported["Location"] == reverse("maps:board", args=[copy.pk])
     assert portable.dump(copy) == portable.dump(demo)
 

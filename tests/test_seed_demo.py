@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,7 @@ def snapshot():
 
 def test_it_loads_the_korean_worked_example():
     call_command("seed_demo")
-    journey_map = JourneyMap.objects.get()
+    journey_map = JourneyMap.objects.get(team=None)
     assert journey_map.persona.name.startswith("안정 추구형 50대")
     assert (journey_map.start_point, journey_map.end_point) == (
         "첫 투자를 했다",
@@ -43,6 +46,25 @@ def test_it_loads_the_korean_worked_example():
     assert means["고려"] < 0 and means["구매"] < 0 and means["유지 및 추천"] > 0
     user = get_user_model().objects.get(username="facilitator")
     assert user.is_staff and user.check_password("journeymap-demo")
+
+
+def test_it_makes_a_demo_workshop_with_two_teams_and_the_default_agenda():
+    call_command("seed_demo")
+    workshop = Workshop.objects.get()
+    assert [team.name for team in workshop.teams.all()] == [
+        "1팀 · 에너지 투자",
+        "2팀 · 온라인 상담",
+    ]
+    assert [step.minutes for step in workshop.steps.all()] == [25, 25, 20, 15]
+    assert workshop.can_join
+    assert all(team.journey_map.stages.count() == 4 for team in workshop.teams.all())
+
+
+def test_a_demo_workshop_whose_date_passed_moves_to_today():
+    call_command("seed_demo")
+    Workshop.objects.update(date=datetime.date(2020, 1, 1))
+    call_command("seed_demo")
+    assert Workshop.objects.get().can_join
 
 
 def test_running_it_twice_changes_nothing():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -54,8 +56,17 @@ def test_the_rename_form_is_a_page_without_javascript(editor_client, journey_map
 
 
 def test_it_reorders_stages(editor_client, journey_map, stages):
-    editor_client.post(url("stage-move", journey_map, stages[0].pk), {"direction": "right"}, **HTMX)
+    response = editor_client.post(
+        url("stage-move", journey_map, stages[0].pk), {"direction": "right"}, **HTMX
+    )
     assert names(journey_map) == ["고려", "인지", "구매", "유지 및 추천"]
+    # What everyone sees, too: the pushed grid and the page show the new order.
+    for html in (
+        response.content.decode(),
+        editor_client.get(url("board", journey_map)).content.decode(),
+    ):
+        shown = re.findall(r'<h2 id="stage-name-\d+">([^<]+)</h2>', html)
+        assert shown == ["고려", "인지", "구매", "유지 및 추천"]
     editor_client.post(url("stage-move", journey_map, stages[0].pk), {"direction": "left"}, **HTMX)
     editor_client.post(url("stage-move", journey_map, stages[0].pk), {"direction": "left"}, **HTMX)
     assert names(journey_map) == ["인지", "고려", "구매", "유지 및 추천"]

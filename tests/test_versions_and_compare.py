@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return JourneyMap.objects.get()
+    return JourneyMap.objects.get(team=None)
 
 
 def test_a_saved_version_is_the_map_as_it_was(editor_client, demo):

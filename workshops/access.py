@@ -1,31 +1,115 @@
-"""Who may see and change what: the one place every view asks.
+"""Who may see and change what: the one place every view and socket asks.
 
-For now staff users edit every map. The workshop issue extends this with facilitators,
-participants and read-only viewers; views keep calling the same helpers.
+- A facilitator is a staff account: sees and edits every map and runs every workshop.
+- A participant joined a workshop from its link or code, without an account; their browser
+  session remembers them. They edit their own team's map while the workshop is open, the
+  board is not locked and the current agenda step opens that part of the map.
+- A viewer opened a workshop's read-only link: they read (and export) its teams' maps.
+- Everyone else gets 404 for every map, as if it did not exist.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from maps.models import JourneyMap
 from workshops import presence
+from workshops.models import Area, Participant, Team, Workshop
+
+# Session keys: {workshop id: participant id} and [workshop ids readable by link].
+PARTICIPANTS = "jm_participants"
+VIEWS = "jm_views"
+
+EDITOR, PARTICIPANT, VIEWER, GUEST = "editor", "participant", "viewer", "guest"
+
+
+class WriteRefused(Exception):
+    """A reader tried to write: answered 403 with the message (see RefusalMiddleware)."""
+
+
+@dataclass
+class Role:
+    kind: str
+    team: Team | None = None
+    participant: Participant | None = None
+
+    @property
+    def workshop(self) -> Workshop | None:
+        return self.team.workshop if self.team else None
+
+    @property
+    def can_override(self) -> bool:
+        """Facilitators write while the board is locked and in any lane."""
+        return self.kind == EDITOR
 
 
 def can_edit_maps(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff
 
 
+def participant_in(session, workshop_id: int) -> Participant | None:
+    """The participant this browser joined `workshop_id` as, unless they were removed."""
+    pk = session.get(PARTICIPANTS, {}).get(str(workshop_id))
+    if pk is None:
+        return None
+    return Participant.objects.filter(pk=pk, workshop_id=workshop_id, removed_at=None).first()
+
+
+def remember_participant(request: HttpRequest, participant: Participant) -> None:
+    joined = dict(request.session.get(PARTICIPANTS, {}))
+    joined[str(participant.workshop_id)] = participant.pk
+    request.session[PARTICIPANTS] = joined
+
+
+def remember_viewer(request: HttpRequest, workshop: Workshop) -> None:
+    request.session[VIEWS] = sorted(set(request.session.get(VIEWS, [])) | {workshop.pk})
+
+
+def role_for(user, session, journey_map: JourneyMap) -> Role | None:
+    team = Team.objects.filter(journey_map=journey_map).select_related("workshop").first()
+    if can_edit_maps(user):
+        return Role(EDITOR, team=team)
+    if team is None:
+        return None
+    participant = participant_in(session, team.workshop_id)
+    if participant is not None:
+        participant.workshop = team.workshop
+        if participant.team_id == team.pk:
+            return Role(PARTICIPANT, team=team, participant=participant)
+        if team.workshop.gallery_open:
+            return Role(GUEST, team=team, participant=participant)
+    if team.workshop_id in session.get(VIEWS, []):
+        return Role(VIEWER, team=team)
+    return None
+
+
+def can_read_workshop(request: HttpRequest, workshop: Workshop) -> bool:
+    """Every team's map at once: facilitators, the workshop's read-only link, and its
+    participants while the facilitator has the gallery open."""
+    if can_edit_maps(request.user) or workshop.pk in request.session.get(VIEWS, []):
+        return True
+    return workshop.gallery_open and participant_in(request.session, workshop.pk) is not None
+
+
+def is_known(request: HttpRequest) -> bool:
+    session = request.session
+    return request.user.is_authenticated or bool(session.get(PARTICIPANTS) or session.get(VIEWS))
+
+
 def login_required(view):
-    """Like Django's, but an htmx request is sent to the login page as a whole page."""
+    """Signed in, or joined a workshop, or holding a read-only link; anyone else goes to the
+    login page (an htmx request as a whole page). The view still checks the map."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
+        if is_known(request):
             return view(request, *args, **kwargs)
         response = redirect_to_login(request.get_full_path())
         if getattr(request, "htmx", False):
@@ -36,35 +120,122 @@ def login_required(view):
 
 
 def require_editor(request: HttpRequest) -> None:
-    """Pages that only map editors may see answer 404 to everyone else."""
+    """Pages that only facilitators may see answer 404 to everyone else."""
     if not can_edit_maps(request.user):
         raise Http404
 
 
 def editable_maps(request: HttpRequest):
-    """The maps this request may open and change (others answer 404, not 403)."""
-    if not can_edit_maps(request.user):
-        return JourneyMap.objects.none()
-    return JourneyMap.objects.all()
+    """The maps this request may open to compare with, list or push to."""
+    if can_edit_maps(request.user):
+        return JourneyMap.objects.all()
+    joined = request.session.get(PARTICIPANTS, {}).values()
+    return JourneyMap.objects.filter(
+        team__participants__pk__in=list(joined), team__participants__removed_at=None
+    )
 
 
-def get_map_for_edit(request: HttpRequest, map_id: int) -> JourneyMap:
-    """The map, or 404. A write locks its row until the view's transaction ends, so edits of
-    one map happen one after another and each push shows a state at least as new as its own."""
-    queryset = editable_maps(request).select_related("persona")
-    if request.method == "POST":
+def get_map(request: HttpRequest, map_id: int, *, lock: bool = False) -> JourneyMap:
+    """The map if this request may read it (404 otherwise); `request.role` says how."""
+    queryset = JourneyMap.objects.select_related("persona")
+    if lock:
         queryset = queryset.select_for_update(of=("self",))
-    return get_object_or_404(queryset, pk=map_id)
+    journey_map = get_object_or_404(queryset, pk=map_id)
+    role = role_for(request.user, request.session, journey_map)
+    if role is None:
+        raise Http404
+    request.role = role
+    return journey_map
 
 
-def member_for_socket(user, map_id: int) -> dict | None:
+def get_map_for_edit(request: HttpRequest, map_id: int, area: str | None = None) -> JourneyMap:
+    """The map if this request may change it. A write locks its row until the view's
+    transaction ends, so edits of one map happen one after another and each push shows a
+    state at least as new as its own."""
+    journey_map = get_map(request, map_id, lock=request.method == "POST")
+    role = request.role
+    if role.kind == VIEWER:
+        raise WriteRefused(_("This is a read-only link: it shows the map but cannot change it."))
+    if role.kind == GUEST:
+        raise WriteRefused(_("This is another team's map: you can read it, not change it."))
+    workshop = role.workshop
+    if workshop is not None:
+        if workshop.is_closed:
+            raise WriteRefused(_("The workshop is closed: its maps can be read, not changed."))
+        if workshop.locked and not role.can_override:
+            raise WriteRefused(_("The facilitator has locked the board for now."))
+    if area is not None:
+        check_area(request, area)
+    return journey_map
+
+
+def check_area(request: HttpRequest, area: str) -> None:
+    """Refuse a write to a part of the map the current agenda step does not open."""
+    role = request.role
+    workshop = role.workshop
+    if workshop is None or role.can_override or area in workshop.open_areas():
+        return
+    opening = workshop.step_opening(area)
+    name = Area(area).label
+    if opening is None:
+        raise WriteRefused(_("%(area)s are closed in this workshop.") % {"area": name})
+    raise WriteRefused(
+        _("%(area)s are closed now; step %(number)s (%(step)s) opens them.")
+        % {"area": name, "number": opening.number, "step": opening.title}
+    )
+
+
+def who(request: HttpRequest) -> str:
+    """The name shown on what this request writes."""
+    role = getattr(request, "role", None)
+    if role is not None and role.participant is not None:
+        return role.participant.display_name
+    return request.user.get_full_name() or request.user.get_username()
+
+
+def user_or_none(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def member_for_socket(scope, map_id: int) -> dict | None:
     """Who this socket is in the map's room, or None when it may not join."""
-    if not can_edit_maps(user) or not JourneyMap.objects.filter(pk=map_id).exists():
+    journey_map = JourneyMap.objects.filter(pk=map_id).first()
+    user, session = scope["user"], scope["session"]
+    role = role_for(user, session, journey_map) if journey_map else None
+    if role is None:
         return None
-    name = user.get_full_name() or user.get_username()
+    if role.participant is not None:
+        key, name = f"p{role.participant.pk}", role.participant.display_name
+    elif role.kind == VIEWER:
+        key, name = f"v{session.session_key}", _("Viewer")
+    else:
+        key, name = f"u{user.pk}", user.get_full_name() or user.get_username()
     return {
         "map_id": map_id,
-        "user": f"u{user.pk}",
+        "user": key,
         "name": name,
-        "colour": presence.colour_for(f"u{user.pk}"),
+        "colour": presence.colour_for(key),
+        "participant": role.participant.pk if role.participant else None,
     }
+
+
+class RefusalMiddleware:
+    """Turns WriteRefused into a 403 that says why: plain text for htmx (shown as a toast),
+    a page with a way back otherwise. Nothing was changed: the view's transaction rolls back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, WriteRefused):
+            return None
+        if getattr(request, "htmx", False):
+            return HttpResponse(str(exception), status=403, content_type="text/plain")
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "/"
+        context = {"message": exception, "back": back}
+        return render(request, "workshops/refused.html", context, status=403)

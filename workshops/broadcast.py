@@ -22,6 +22,16 @@ def room_group(map_id: int) -> str:
     return f"map.{map_id}"
 
 
+def participant_group(participant_id: int) -> str:
+    return f"participant.{participant_id}"
+
+
+def kick(participant_id: int) -> None:
+    """Close the sockets of a removed participant, once the removal is committed."""
+    group = participant_group(participant_id)
+    transaction.on_commit(lambda: _group_send(group, {"type": "room.kicked"}))
+
+
 def map_changed(journey_map, html: str, *, by: str = "") -> int:
     """Count one change of `journey_map` and push `html` (out-of-band partials) on commit."""
     seq = journey_map.bump()
@@ -65,6 +75,10 @@ def map_touched(map_id: int) -> None:
 
 
 def send(map_id: int, message: dict) -> None:
+    _group_send(room_group(map_id), message)
+
+
+def _group_send(group: str, message: dict) -> None:
     group_send = get_channel_layer().group_send
     try:
         loop = asyncio.get_running_loop()
@@ -72,12 +86,12 @@ def send(map_id: int, message: dict) -> None:
         loop = None
     try:
         if loop is None:
-            async_to_sync(group_send)(room_group(map_id), message)
+            async_to_sync(group_send)(group, message)
         else:  # called from sync code on an event loop's thread: schedule, don't block it
-            _pending.add(task := loop.create_task(group_send(room_group(map_id), message)))
+            _pending.add(task := loop.create_task(group_send(group, message)))
             task.add_done_callback(_pending.discard)
     except Exception:  # the database has the change; clients catch up on their next check
-        log.exception("push to %s failed", room_group(map_id))
+        log.exception("push to %s failed", group)
 
 
 _pending: set = set()

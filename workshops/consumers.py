@@ -14,7 +14,7 @@ from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from workshops import access, presence
-from workshops.broadcast import room_group
+from workshops.broadcast import participant_group, room_group
 
 # Frames from browsers are tiny (ping, editing); anything larger is refused.
 MAX_FRAME = 16 * 1024
@@ -24,7 +24,7 @@ ANNOUNCE_EVERY = 4
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
-    group = None
+    group = own_group = None
 
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
@@ -38,7 +38,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         member = await database_sync_to_async(access.member_for_socket)(
-            self.scope["user"], self.scope["url_route"]["kwargs"]["map_id"]
+            self.scope, self.scope["url_route"]["kwargs"]["map_id"]
         )
         if member is None:
             await self.close(code=4403)
@@ -48,11 +48,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.pings = 0
         self.group = room_group(member["map_id"])
         await self.channel_layer.group_add(self.group, self.channel_name)
+        if member["participant"]:
+            # Removing the participant closes this socket (workshops.broadcast.kick).
+            self.own_group = participant_group(member["participant"])
+            await self.channel_layer.group_add(self.own_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "welcome", "member": self.member})
         await self.announce("join")
 
     async def disconnect(self, code):
+        if self.own_group:
+            await self.channel_layer.group_discard(self.own_group, self.channel_name)
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.announce("leave")
@@ -101,6 +107,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def room_closed(self, message):
         await self.send_json({"type": "error", "reason": "this map was deleted"})
         await self.close(code=4410, reason="map deleted")
+
+    async def room_go(self, message):
+        await self.send_json({"type": "go", "url": message["url"]})
+
+    async def room_kicked(self, message):
+        await self.send_json({"type": "error", "reason": "removed from the workshop"})
+        await self.close(code=4403, reason="removed")
 
     async def presence_event(self, message):
         kind, member = message["event"], message["member"]

@@ -1,1 +1,306 @@
-# Workshop rooms, teams and participants arrive with the workshop issue.
+"""A workshop: one facilitator, several teams with a map each, people who join without an
+account, and an agenda whose clock the server keeps (DOMAIN.md, "The workshop format")."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maps.models import NAME_MAX, JourneyMap, Lane
+
+# Read aloud in a room: no 0/O and no 1/I, which people confuse.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+# Join links and codes stop working this many days after the workshop's date.
+JOIN_DAYS = 3
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str) -> str:
+    """What people type: lower case, spaces and dashes are fine."""
+    return "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())[: CODE_LENGTH * 2]
+
+
+class Area(models.TextChoices):
+    """What a participant can write to; each agenda step opens some of them."""
+
+    SETUP = "setup", _("Topic, persona, scenario, start and end points")
+    STAGES = "stages", _("Stages")
+    ACTION = "action", _("Customer actions")
+    TOUCHPOINT = "touchpoint", _("Touchpoints and MOTs")
+    EMOTION = "emotion", _("Emotion cards")
+    THOUGHT = "thought", _("Thoughts")
+    PAIN_POINT = "pain_point", _("Pain points")
+    OPPORTUNITY = "opportunity", _("Opportunities")
+    PLAN = "plan", _("Action plans")
+    BACKSTAGE = "backstage", _("Backstage lanes (blueprint)")
+
+    @classmethod
+    def for_lane(cls, lane: str) -> Area:
+        return cls.BACKSTAGE if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY) else cls(lane)
+
+
+# The four steps of DOMAIN.md: (title, minutes, open areas, instructions).
+DEFAULT_AGENDA = [
+    (
+        _("Topic and persona"),
+        25,
+        [Area.SETUP, Area.STAGES],
+        _("Pick the topic, set the start and end points, and describe the persona."),
+    ),
+    (
+        _("Actions, touchpoints and emotions"),
+        25,
+        [
+            Area.STAGES,
+            Area.ACTION,
+            Area.TOUCHPOINT,
+            Area.EMOTION,
+            Area.THOUGHT,
+            Area.PAIN_POINT,
+            Area.BACKSTAGE,
+        ],
+        _(
+            "Write the customer's actions from start to end, the touchpoint of each action, "
+            "then emotion cards for each touchpoint."
+        ),
+    ),
+    (
+        _("Improvements and action plans"),
+        20,
+        [Area.PAIN_POINT, Area.OPPORTUNITY, Area.PLAN],
+        _(
+            "Read the map down each stage and across each lane; write opportunities and turn "
+            "the best into action plans with an owner and a date."
+        ),
+    ),
+    (
+        _("Sharing"),
+        15,
+        [],
+        _("Each team presents its persona, what it found and its plans."),
+    ),
+]
+
+
+class Workshop(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), default=datetime.date.today)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    join_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    join_code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    view_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    locked = models.BooleanField(_("board locked"), default=False)
+    # Participants may read (not change) the other teams' maps while the gallery is open.
+    gallery_open = models.BooleanField(_("gallery open"), default=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The agenda clock. Running: it ends at `clock_ends_at`. Paused: `clock_left` seconds are
+    # left. Both are rows, so a restarted server shows the same time.
+    step_index = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    clock_running = models.BooleanField(default=False, editable=False)
+    clock_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    clock_left = models.IntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def create(cls, *, title: str, date, teams: list[str], preset: str, facilitator) -> Workshop:
+        """A workshop with one map per team (stages from `preset`) and the default agenda."""
+        with transaction.atomic():
+            workshop = cls.objects.create(title=title, date=date, facilitator=facilitator)
+            for position, name in enumerate(teams):
+                workshop.add_team(name, preset=preset, position=position)
+            AgendaStep.objects.bulk_create(
+                AgendaStep(
+                    workshop=workshop,
+                    position=i,
+                    title=str(title_),
+                    minutes=minutes,
+                    areas=[str(a) for a in areas],
+                    instructions=str(text),
+                )
+                for i, (title_, minutes, areas, text) in enumerate(DEFAULT_AGENDA)
+            )
+        return workshop
+
+    def add_team(self, name: str, *, preset: str = "funnel", position: int = 0) -> Team:
+        journey_map = JourneyMap.objects.create_from_preset(
+            title=f"{self.title} · {name}", preset=preset, created_by=self.facilitator
+        )
+        return Team.objects.create(
+            workshop=self, name=name, position=position, journey_map=journey_map
+        )
+
+    # Joining -------------------------------------------------------------------------------
+
+    @property
+    def join_expires_on(self) -> datetime.date:
+        return self.date + datetime.timedelta(days=JOIN_DAYS)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def can_join(self) -> bool:
+        return not self.is_closed and timezone.localdate() <= self.join_expires_on
+
+    def rotate_join(self) -> None:
+        """New link and code: the old ones stop working; people already in stay in."""
+        self.join_token, self.join_code = new_token(), new_code()
+        self.save(update_fields=["join_token", "join_code"])
+
+    @property
+    def code_display(self) -> str:
+        return f"{self.join_code[:3]} {self.join_code[3:]}"
+
+    # Agenda clock --------------------------------------------------------------------------
+
+    @property
+    def step(self) -> AgendaStep | None:
+        if self.step_index is None:
+            return None
+        steps = self.steps.all()  # prefetched by the views that show it
+        return next((s for s in steps if s.position == self.step_index), None)
+
+    def seconds_left(self, now: datetime.datetime | None = None) -> int:
+        """Negative once the timebox is over (the clock then counts the overrun)."""
+        if not self.clock_running:
+            return self.clock_left
+        return int((self.clock_ends_at - (now or timezone.now())).total_seconds())
+
+    def go_to_step(self, index: int) -> None:
+        step = self.steps.get(position=index)
+        self.step_index = index
+        self._set_clock(step.minutes * 60, running=True)
+
+    def start(self) -> None:
+        self.go_to_step(0 if self.step_index is None else self.step_index)
+
+    def pause(self) -> None:
+        if self.clock_running:
+            self._set_clock(self.seconds_left(), running=False)
+
+    def resume(self) -> None:
+        if not self.clock_running and self.step_index is not None:
+            self._set_clock(self.clock_left, running=True)
+
+    def extend(self, minutes: int) -> None:
+        if self.step_index is not None:
+            self._set_clock(max(self.seconds_left(), 0) + minutes * 60, running=self.clock_running)
+
+    def _set_clock(self, seconds: int, *, running: bool) -> None:
+        self.clock_running = running
+        self.clock_left = seconds
+        self.clock_ends_at = timezone.now() + datetime.timedelta(seconds=seconds)
+        self.save(update_fields=["step_index", "clock_running", "clock_left", "clock_ends_at"])
+
+    # What may be written -------------------------------------------------------------------
+
+    def open_areas(self) -> list[str]:
+        """Before the agenda starts everything is open; then the current step decides."""
+        step = self.step
+        return sorted(Area.values if step is None else step.areas)
+
+    def step_opening(self, area: str) -> AgendaStep | None:
+        """The next step (or failing that, an earlier one) that opens `area`."""
+        steps = list(self.steps.all())
+        current = self.step_index or 0
+        later = [s for s in steps if s.position > current and area in s.areas]
+        earlier = [s for s in steps if s.position <= current and area in s.areas]
+        return (later or earlier or [None])[0]
+
+
+class AgendaStep(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("step"), max_length=100)
+    instructions = models.TextField(_("instructions"), max_length=1000, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=20)
+    areas = models.JSONField(_("open for writing"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("agenda step")
+        verbose_name_plural = _("agenda steps")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    def area_labels(self) -> list[str]:
+        return [Area(a).label for a in self.areas if a in Area.values]
+
+
+class Team(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("team"), max_length=NAME_MAX)
+    position = models.PositiveSmallIntegerField(default=0)
+    journey_map = models.OneToOneField(JourneyMap, on_delete=models.CASCADE, related_name="team")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """Someone in the room without an account: known by the session of their browser."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, related_name="participants"
+    )
+    display_name = models.CharField(_("your name"), max_length=NAME_MAX)
+    organisation = models.CharField(_("company or department"), max_length=NAME_MAX, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def label(self) -> str:
+        if self.organisation:
+            return f"{self.display_name} ({self.organisation})"
+        return self.display_name
+
+
+class JoinAttempt(models.Model):
+    """A typed join code, kept a while so guessing codes can be slowed down per client."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    succeeded = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -28,8 +28,23 @@
   });
   document.addEventListener("htmx:sendError", () => toast(body.dataset.msgNetwork));
   document.addEventListener("htmx:responseError", (event) => {
-    const status = event.detail.xhr.status;
-    toast(status === 404 ? body.dataset.msgGone : body.dataset.msgError);
+    const xhr = event.detail.xhr;
+    // A refusal that says why (a closed lane, a locked board) is shown as it is.
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.startsWith("text/plain") && xhr.responseText && xhr.responseText.length < 400) {
+      toast(xhr.responseText);
+      return;
+    }
+    toast(xhr.status === 404 ? body.dataset.msgGone : body.dataset.msgError);
+  });
+
+  // A button that asks first (forms that are not htmx requests).
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches && event.target.matches("input[data-select-all]")) event.target.select();
   });
 
   document.addEventListener("click", (event) => {

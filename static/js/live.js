@@ -94,6 +94,7 @@
       else if (frame.type === "resync") { if (frame.seq > seq) resync(); }
       else if (frame.type === "presence") onPresence(frame);
       else if (frame.type === "welcome") me = frame.member.id;
+      else if (frame.type === "go") goTo(frame.url);
     };
     socket.onclose = (event) => {
       socket = null;
@@ -244,6 +245,12 @@
     note.append(" ", retry);
     form.append(note);
   });
+
+  // "Bring everyone here" from the facilitator's console moves participants only.
+  function goTo(url) {
+    const moves = document.body.classList.contains("role-participant") || document.body.classList.contains("role-guest");
+    if (moves && typeof url === "string" && url.startsWith("/") && location.pathname !== url) location.assign(url);
+  }
 
   connect();
   window.journeymapLive = { seq: () => seq, resync, members, socket: () => socket };

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_map():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return JourneyMap.objects.get()
+    return JourneyMap.objects.get(team=None)
 
 
 def test_a_facilitator_adds_a_korean_touchpoint_flags_it_mot_and_it_survives_reload(

@@ -19,7 +19,7 @@ def room(browser, daphne, django_user_model, artifacts, settings):
     django_user_model.objects.create_user(
         "minji", password="minji-pass-1", is_staff=True, first_name="김민지"
     )
-    journey_map = JourneyMap.objects.get()
+    journey_map = JourneyMap.objects.get(team=None)
     pages = []
     for username, password in [("facilitator", "journeymap-demo"), ("minji", "minji-pass-1")]:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")

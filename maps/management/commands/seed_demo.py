@@ -1,4 +1,5 @@
-"""python manage.py seed_demo: the Korean worked example of DOMAIN.md, and a demo facilitator.
+"""python manage.py seed_demo: the Korean worked example of DOMAIN.md, a demo workshop with two
+teams, and a demo facilitator.
 
 Idempotent: when the demo map exists already, nothing changes.
 """
@@ -13,12 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapType, Persona
+from workshops.models import Workshop
 
 DEMO_USERNAME = "facilitator"
 DEMO_PASSWORD = "journeymap-demo"  # noqa: S105 (a published demo login, like the data)
 DEMO_TITLE = "에너지 투자 플랫폼: 첫 투자에서 세 번째 투자까지"
 
 STAGES = ["인지", "고려", "구매", "유지 및 추천"]
+DEMO_WORKSHOP = "고객 여정 지도 워크숍 (데모)"
+DEMO_TEAMS = ["1팀 · 에너지 투자", "2팀 · 온라인 상담"]
 
 # (stage index, lane, text, touchpoint extras)
 CARDS = [
@@ -106,10 +110,32 @@ class Command(BaseCommand):
         self.ensure_facilitator()
         if JourneyMap.objects.filter(title=DEMO_TITLE).exists():
             self.stdout.write("Demo map already loaded; nothing changed.")
-            return
-        with transaction.atomic():
-            journey_map = self.create_map()
-        self.stdout.write(self.style.SUCCESS(f"Loaded the demo map #{journey_map.pk}."))
+        else:
+            with transaction.atomic():
+                journey_map = self.create_map()
+            self.stdout.write(self.style.SUCCESS(f"Loaded the demo map #{journey_map.pk}."))
+        workshop = self.ensure_workshop()
+        self.stdout.write(
+            f"Demo workshop: console /workshops/{workshop.pk}/ · join at /join/ "
+            f"with the code {workshop.code_display}"
+        )
+
+    def ensure_workshop(self) -> Workshop:
+        """Two teams with fresh maps, to run the four steps from the start. Its date moves to
+        today when it has passed, so the join code keeps working on a demo machine."""
+        workshop = Workshop.objects.filter(title=DEMO_WORKSHOP).first()
+        if workshop is None:
+            return Workshop.create(
+                title=DEMO_WORKSHOP,
+                date=timezone.localdate(),
+                teams=DEMO_TEAMS,
+                preset="funnel",
+                facilitator=get_user_model().objects.get(username=DEMO_USERNAME),
+            )
+        if workshop.date < timezone.localdate() and not workshop.is_closed:
+            workshop.date = timezone.localdate()
+            workshop.save(update_fields=["date"])
+        return workshop
 
     def ensure_facilitator(self) -> None:
         User = get_user_model()

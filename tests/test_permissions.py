@@ -1,0 +1,309 @@
+"""The permission matrix: every URL of a team's map and of the workshop, for every kind of
+visitor. Allowed reads answer 200, allowed writes succeed; refused ones answer 404 (nothing
+there, as far as they can tell), 403 with a reason (a read-only link) or the login page, and a
+refused write changes nothing in the database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from maps import portable
+from maps.models import ActionPlan, Card, EmotionCard, Lane, MapVersion
+from workshops.models import Participant, Workshop
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["facilitator", "team_a", "team_b", "other_workshop", "viewer", "anonymous"]
+
+
+def everything() -> str:
+    """The whole state a refused write must leave alone."""
+    maps = [
+        portable.dumps(team.journey_map) for w in Workshop.objects.all() for team in w.teams.all()
+    ]
+    workshops = list(
+        Workshop.objects.values(
+            "join_code", "locked", "closed_at", "step_index", "clock_running", "clock_left"
+        )
+    )
+    return json.dumps(
+        [
+            maps,
+            workshops,
+            Participant.objects.filter(removed_at=None).count(),
+            MapVersion.objects.count(),
+            list(Workshop.objects.values_list("steps__minutes", flat=True)),
+        ],
+        default=str,
+    )
+
+
+@pytest.fixture
+def world(workshop, join, editor, django_user_model):
+    """Workshop with teams A and B, a participant in each, another workshop with its own
+    participant, a viewer of the first workshop, and some cards on team A's map."""
+    team_a = workshop.teams.get(name="팀 A")
+    journey_map = team_a.journey_map
+    stage = journey_map.stages.first()
+    touchpoint = Card.objects.create(stage=stage, lane=Lane.TOUCHPOINT, text="앱")
+    action = Card.objects.create(stage=stage, lane=Lane.ACTION, text="검색한다")
+    opportunity = Card.objects.create(stage=stage, lane=Lane.OPPORTUNITY, text="개선")
+    emotion = EmotionCard.objects.create(touchpoint=touchpoint, score=-1)
+    plan = ActionPlan.objects.create(opportunity=opportunity, what="할 일")
+    version = MapVersion.objects.create(journey_map=journey_map, data=portable.dump(journey_map))
+    other = Workshop.create(
+        title="다른 워크숍", date=workshop.date, teams=["팀 C"], preset="funnel", facilitator=editor
+    )
+    facilitator = Client()
+    facilitator.force_login(editor)
+    viewer = Client()
+    assert viewer.get(f"/v/{workshop.view_token}/").status_code == 302
+    clients = {
+        "facilitator": facilitator,
+        "team_a": join(workshop, "팀 A", "에이"),
+        "team_b": join(workshop, "팀 B", "비"),
+        "other_workshop": join(other, "팀 C", "씨"),
+        "viewer": viewer,
+        "anonymous": Client(),
+    }
+    return {
+        "clients": clients,
+        "workshop": workshop,
+        "map": journey_map,
+        "stage": stage,
+        "touchpoint": touchpoint,
+        "action": action,
+        "opportunity": opportunity,
+        "emotion": emotion,
+        "plan": plan,
+        "version": version,
+        "participant": Participant.objects.get(display_name="비"),
+        "step": workshop.steps.first(),
+    }
+
+
+def map_requests(w) -> dict[str, tuple[str, dict | None]]:
+    """URL name -> (path, POST data or None for GET) for everything under /maps/<id>/."""
+    m, s, t = w["map"].pk, w["stage"].pk, w["touchpoint"]
+    details = {"title": "새 제목", "map_type": "current"}
+    return {
+        "maps:board": (reverse("maps:board", args=[m]), None),
+        "maps:snapshot": (reverse("maps:snapshot", args=[m]), None),
+        "maps:compare": (reverse("maps:compare", args=[m]), None),
+        "maps:compare-svg": (reverse("maps:compare-svg", args=[m]), None),
+        "maps:compare-png": (reverse("maps:compare-png", args=[m]), None),
+        "maps:curve-svg": (reverse("maps:curve-svg", args=[m]), None),
+        "maps:curve-png": (reverse("maps:curve-png", args=[m]), None),
+        "maps:export-pdf": (reverse("maps:export-pdf", args=[m]), None),
+        "maps:export-json": (reverse("maps:export-json", args=[m]), None),
+        "maps:export-csv": (reverse("maps:export-csv", args=[m]), None),
+        "maps:export-ics": (reverse("maps:export-ics", args=[m]), None),
+        "maps:card": (reverse("maps:card", args=[m, t.pk]), None),
+        "maps:version-save": (reverse("maps:version-save", args=[m]), {"label": "v2"}),
+        "maps:details-update": (reverse("maps:details-update", args=[m]), details),
+        "maps:persona-update": (reverse("maps:persona-update", args=[m]), {"name": "페르소나"}),
+        "maps:stage-add": (reverse("maps:stage-add", args=[m]), {"name": "새 단계"}),
+        "maps:stage-rename": (reverse("maps:stage-rename", args=[m, s]), {"name": "바뀐 단계"}),
+        "maps:stage-move": (reverse("maps:stage-move", args=[m, s]), {"direction": "right"}),
+        "maps:stage-delete": (reverse("maps:stage-delete", args=[m, s]), {}),
+        "maps:card-add": (
+            reverse("maps:card-add", args=[m]),
+            {"stage": s, "lane": "action", "text": "새 카드"},
+        ),
+        "maps:card-update": (
+            reverse("maps:card-update", args=[m, w["action"].pk]),
+            {"text": "고친 카드", "version": w["action"].version},
+        ),
+        "maps:card-move": (
+            reverse("maps:card-move", args=[m, w["action"].pk]),
+            {"direction": "right"},
+        ),
+        "maps:card-mot": (reverse("maps:card-mot", args=[m, t.pk]), {}),
+        "maps:card-delete": (reverse("maps:card-delete", args=[m, w["action"].pk]), {}),
+        "maps:emotion-add": (
+            reverse("maps:emotion-add", args=[m]),
+            {"touchpoint": t.pk, "score": "2"},
+        ),
+        "maps:emotion-delete": (
+            reverse("maps:emotion-delete", args=[m, w["emotion"].pk]),
+            {},
+        ),
+        "maps:plan-add": (
+            reverse("maps:plan-add", args=[m]),
+            {"opportunity": w["opportunity"].pk, "what": "새 계획", "status": "todo"},
+        ),
+        "maps:plan-update": (
+            reverse("maps:plan-update", args=[m, w["plan"].pk]),
+            {"what": "고친 계획", "status": "doing", "opportunity": w["opportunity"].pk},
+        ),
+        "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
+    }
+
+
+def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
+    k = w["workshop"].pk
+    step = w["step"]
+    return {
+        "workshops:console": (reverse("workshops:console", args=[k]), None),
+        "workshops:teams": (reverse("workshops:teams", args=[k]), None),
+        "workshops:maps": (reverse("workshops:maps", args=[k]), None),
+        "workshops:qr": (reverse("workshops:qr", args=[k]), None),
+        "workshops:gallery": (reverse("workshops:gallery", args=[k]), None),
+        "workshops:export-pdf": (reverse("workshops:export-pdf", args=[k]), None),
+        "workshops:present": (
+            reverse("workshops:present", args=[k, w["map"].team.pk]),
+            None,
+        ),
+        "workshops:screen": (reverse("workshops:screen", args=[k]), None),
+        "workshops:control": (reverse("workshops:control", args=[k, "lock"]), {}),
+        "workshops:step": (
+            reverse("workshops:step", args=[k, step.pk]),
+            {f"s{step.pk}-title": "1단계", f"s{step.pk}-minutes": "30"},
+        ),
+        "workshops:participant-remove": (
+            reverse("workshops:participant-remove", args=[k, w["participant"].pk]),
+            {},
+        ),
+    }
+
+
+READS = {"facilitator", "team_a", "viewer"}
+WRITES = {"facilitator", "team_a"}
+# The gallery and the presentation open to participants only while the gallery is open
+# (tests/test_gallery.py); in this matrix it is closed.
+WORKSHOP_READS = {
+    "workshops:maps": {"facilitator", "viewer"},
+    "workshops:gallery": {"facilitator", "viewer"},
+    "workshops:export-pdf": {"facilitator", "viewer"},
+    "workshops:present": {"facilitator", "viewer"},
+}
+
+
+def _names(resolver, namespace="") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_the_matrix_covers_every_map_and_workshop_url(world):
+    """A URL added later without a row here fails this test."""
+    covered = set(map_requests(world)) | set(workshop_requests(world))
+    by_design = {
+        # Not about one map or workshop: staff pages, or open to everyone by design.
+        "maps:list",
+        "maps:create",
+        "maps:import",
+        "workshops:list",
+        "workshops:join-code",
+        "workshops:join",
+        "workshops:view",
+    }
+    names = {n for n in _names(get_resolver()) if n.split(":")[0] in ("maps", "workshops")}
+    assert names - covered - by_design == set()
+
+
+MAP_URLS = [
+    "maps:board", "maps:snapshot", "maps:compare", "maps:compare-svg", "maps:compare-png",
+    "maps:curve-svg", "maps:curve-png", "maps:export-pdf", "maps:export-json",
+    "maps:export-csv", "maps:export-ics", "maps:card", "maps:version-save",
+    "maps:details-update", "maps:persona-update", "maps:stage-add", "maps:stage-rename",
+    "maps:stage-move", "maps:stage-delete", "maps:card-add", "maps:card-update",
+    "maps:card-move", "maps:card-mot", "maps:card-delete", "maps:emotion-add",
+    "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
+]  # fmt: skip
+
+
+def _call(client, path, data):
+    if data is None:
+        return client.get(path)
+    return client.post(path, data, headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", MAP_URLS)
+def test_map_urls(world, name, role):
+    path, data = map_requests(world)[name]
+    client = world["clients"][role]
+    before = everything()
+    response = _call(client, path, data)
+    allowed = WRITES if data is not None else READS
+    if role in allowed:
+        assert response.status_code in (200, 204, 302), response.content[:300]
+        if data is not None and name != "maps:version-save":
+            assert everything() != before, "an allowed write changed nothing"
+        return
+    if role == "anonymous":
+        assert response.status_code in (302, 401)
+        assert "/login/" in (response.get("Location") or response.get("HX-Redirect"))
+    elif role == "viewer":
+        assert response.status_code == 403
+        assert "read-only" in response.content.decode() or "읽기 전용" in response.content.decode()
+    else:
+        assert response.status_code == 404
+        assert "팀 A" not in response.content.decode()
+    assert everything() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "workshops:console",
+        "workshops:teams",
+        "workshops:maps",
+        "workshops:qr",
+        "workshops:gallery",
+        "workshops:export-pdf",
+        "workshops:present",
+        "workshops:screen",
+        "workshops:control",
+        "workshops:step",
+        "workshops:participant-remove",
+    ],
+)
+def test_workshop_urls(world, name, role):
+    path, data = workshop_requests(world)[name]
+    client = world["clients"][role]
+    before = everything()
+    response = _call(client, path, data)
+    allowed = WORKSHOP_READS.get(name, {"facilitator"})
+    if role in allowed:
+        assert response.status_code in (200, 302), response.content[:300]
+        if data is not None:
+            assert everything() != before
+        return
+    if role == "anonymous":
+        assert response.status_code in (302, 401)
+    else:
+        assert response.status_code == 404
+    assert everything() == before
+
+
+@pytest.mark.parametrize("role", ["team_a", "team_b", "other_workshop", "viewer", "anonymous"])
+@pytest.mark.parametrize("name", ["maps:list", "maps:create", "maps:import", "workshops:list"])
+def test_staff_pages_are_for_facilitators_only(world, name, role):
+    client = world["clients"][role]
+    before = everything()
+    response = client.post(reverse(name), {"title": "몰래", "teams": "X"})
+    assert response.status_code in (302, 401, 404, 405)
+    if response.status_code == 302:
+        assert "/login/" in response["Location"]
+    assert everything() == before
+
+
+def test_a_participant_of_team_a_is_still_themselves_in_the_same_browser(world):
+    client = world["clients"]["team_a"]
+    # The session cookie is what the browser keeps across a closed laptop lid.
+    response = client.get(f"/j/{world['workshop'].join_token}/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("maps:board", args=[world["map"].pk])
+    assert client.get("/").headers["Location"] == reverse("maps:board", args=[world["map"].pk])
+    assert Participant.objects.filter(display_name="에이").count() == 1

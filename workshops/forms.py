@@ -1,0 +1,172 @@
+"""Forms of the facilitator console and of joining a workshop."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maps import presets
+from maps.models import NAME_MAX
+from workshops.models import CODE_LENGTH, AgendaStep, Area, Participant, Team, Workshop
+
+MAX_TEAMS = 12
+
+
+class WorkshopCreateForm(forms.ModelForm):
+    teams = forms.CharField(
+        label=_("Teams"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial="1팀\n2팀",
+        help_text=_("One team per line; each team gets its own map."),
+    )
+    preset = forms.ChoiceField(
+        label=_("Stages of every team's map"), choices=presets.choices, initial="funnel"
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["title", "date"]
+        widgets = {
+            "title": forms.TextInput(attrs={"autofocus": True}),
+            "date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate() - datetime.timedelta(days=365):
+            raise forms.ValidationError(_("That date is more than a year ago."))
+        return date
+
+    def clean_teams(self) -> list[str]:
+        names = [" ".join(line.split()) for line in self.cleaned_data["teams"].splitlines()]
+        names = [name for name in names if name]
+        if not names:
+            raise forms.ValidationError(_("Name at least one team."))
+        if len(names) > MAX_TEAMS:
+            raise forms.ValidationError(
+                _("At most %(max)d teams in one workshop.") % {"max": MAX_TEAMS}
+            )
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("Two teams have the same name."))
+        if any(len(name) > NAME_MAX for name in names):
+            raise forms.ValidationError(
+                _("A team name has at most %(max)d characters.") % {"max": NAME_MAX}
+            )
+        return names
+
+    def create(self, facilitator) -> Workshop:
+        data = self.cleaned_data
+        return Workshop.create(
+            title=data["title"],
+            date=data["date"],
+            teams=data["teams"],
+            preset=data["preset"],
+            facilitator=facilitator,
+        )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Join code"),
+        max_length=CODE_LENGTH * 3,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "ABC 234",
+                "class": "code-input",
+            }
+        ),
+    )
+
+
+class JoinForm(forms.ModelForm):
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("Put me in a team"),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["display_name", "organisation", "team"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autofocus": True, "autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+        }
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields["team"].queryset = workshop.teams.all()
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Write the name others will see."))
+        return name
+
+    def save(self, commit: bool = True) -> Participant:
+        participant = super().save(commit=False)
+        participant.workshop = self.workshop
+        # Nobody chose: the team with the fewest people so far.
+        participant.team = self.cleaned_data["team"] or min(
+            self.workshop.teams.all(),
+            key=lambda team: (team.participants.filter(removed_at=None).count(), team.position),
+        )
+        participant.save()
+        return participant
+
+
+class StepForm(forms.ModelForm):
+    areas = forms.MultipleChoiceField(
+        label=_("Open for writing"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = AgendaStep
+        fields = ["title", "minutes", "instructions", "areas"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_minutes(self) -> int:
+        minutes = self.cleaned_data["minutes"]
+        if not 1 <= minutes <= 240:
+            raise forms.ValidationError(_("A step lasts 1 to 240 minutes."))
+        return minutes
+
+
+class ExtendForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=60, initial=5)
+
+
+class StepChoiceForm(forms.Form):
+    step = forms.IntegerField(min_value=0)
+
+
+class GoForm(forms.Form):
+    """Where the facilitator sends everyone: their own map, the gallery, or one team's map
+    in presentation (`team:<id>`)."""
+
+    where = forms.CharField(max_length=40)
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+
+    def clean_where(self) -> str:
+        where = self.cleaned_data["where"]
+        if where in ("own", "gallery"):
+            return where
+        kind, _sep, pk = where.partition(":")
+        if kind == "team" and pk.isdigit() and self.workshop.teams.filter(pk=pk).exists():
+            return where
+        raise forms.ValidationError(_("Choose where to send everyone."))
