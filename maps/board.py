@@ -87,3 +87,18 @@ class Board:
     def rows(self) -> list[tuple[Lane, list[Cell]]]:
         """The grid read lane by lane (the PDF's table), instead of stage by stage."""
         return [(lane, [c.cells[i] for c in self.columns]) for i, lane in enumerate(self.lanes)]
+
+
+@dataclass
+class Ranking:
+    """A dot vote's result on one map: the lane's cards with dots, most first."""
+
+    lane: Lane
+    cards: list[Card]
+
+    SHOWN = 10
+
+    @classmethod
+    def load(cls, journey_map: JourneyMap, lane: str) -> Ranking:
+        cards = [card for card in journey_map.ranked(lane) if card.votes > 0]
+        return cls(lane=Lane(lane), cards=cards[: cls.SHOWN])

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
-from maps.board import Board, Cell
+from maps.board import Board, Cell, Ranking
 from maps.curve import CurveData
 from maps.models import JourneyMap
 
@@ -29,6 +29,8 @@ def render(
     header: bool = False,
     grid: bool = False,
     curve: bool = False,
+    ranking: str = "",
+    votes: Iterable[int] = (),
 ) -> str:
     """The named parts of one board, each ready to swap out-of-band."""
     cells, cards, stages = list(cells), set(cards), set(stages)
@@ -72,10 +74,15 @@ def render(
         parts.append(("curve_panel", {"curve": data}))
     if plans:
         parts.append(("plans_table", {"board": board}))
+    for card in journey_map.cards.filter(pk__in=list(votes)):
+        parts.append(("dot_count", {"card": card}))
+    if ranking:
+        parts.append(("vote_results", {"ranking": Ranking.load(journey_map, ranking)}))
     # No CSRF token in what goes to the room: a form rendered with the editor's token would be
     # refused (403) when someone else submits it, and the token is the editor's alone. Every
     # htmx request sends its own page's token in the X-CSRFToken header instead.
-    base = {"journey_map": journey_map, "oob": True, "csrf_token": ""}
+    # `shared`: rendered once for everyone in the room (see the client_token tag).
+    base = {"journey_map": journey_map, "oob": True, "csrf_token": "", "shared": True}
     return "".join(
         render_to_string(f"{BOARD}#{name}", {**base, **context}, request) for name, context in parts
     )

@@ -151,6 +151,14 @@ class JourneyMap(models.Model):
             return FRONT_LANES + BACKSTAGE_LANES
         return list(FRONT_LANES)
 
+    def ranked(self, lane: str) -> list:
+        """The lane's cards by dots (most first), then in board order: a vote's result."""
+        return list(
+            self.cards.filter(lane=lane)
+            .select_related("stage")
+            .order_by("-votes", "stage__position", "position", "id")
+        )
+
     def add_stage(self, name: str, *, position: int | None = None) -> Stage:
         with transaction.atomic():
             ids = list(self.stages.values_list("id", flat=True))
@@ -160,15 +168,28 @@ class JourneyMap(models.Model):
         return stage
 
 
+class PublicManager(models.Manager):
+    """What everyone sees. Cards written during private writing belong to their author alone
+    until the facilitator reveals them (workshops); `all_objects` includes them. Being the
+    default manager, this also filters `journey_map.cards`, the exports and the admin."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(private_to="")
+
+
+# Joins through a relation do not go through its manager: aggregates filter by hand.
+PUBLIC_EMOTIONS = Q(emotion_cards__private_to="")
+
+
 class StageQuerySet(models.QuerySet):
     def with_emotion_summary(self) -> StageQuerySet:
         """Count, mean, min and max of each stage's emotion cards, in the same query.
         Ordered explicitly: Django leaves Meta.ordering out of queries that group rows."""
         return self.order_by("position", "id").annotate(
-            emotion_count=Count("emotion_cards"),
-            emotion_mean=Avg("emotion_cards__score"),
-            emotion_min=Min("emotion_cards__score"),
-            emotion_max=Max("emotion_cards__score"),
+            emotion_count=Count("emotion_cards", filter=PUBLIC_EMOTIONS),
+            emotion_mean=Avg("emotion_cards__score", filter=PUBLIC_EMOTIONS),
+            emotion_min=Min("emotion_cards__score", filter=PUBLIC_EMOTIONS),
+            emotion_max=Max("emotion_cards__score", filter=PUBLIC_EMOTIONS),
         )
 
 
@@ -252,8 +273,14 @@ class Card(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Private writing: who alone sees this card until the reveal ("p<participant>" or
+    # "u<user>", see workshops.access.author_key); empty once it is public.
+    private_to = models.CharField(max_length=24, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["stage__position", "lane", "position", "id"]
@@ -320,11 +347,16 @@ class Card(models.Model):
             if stage.pk != old_stage.pk:
                 Card.objects.filter(pk=self.pk).update(stage=stage)
                 # Emotion cards follow their touchpoint into the new stage.
-                self.emotion_cards.update(stage=stage)
+                EmotionCard.all_objects.filter(touchpoint=self).update(stage=stage)
                 _renumber(Card, self.cell_ids(old_stage))
             _renumber(Card, target)
             self.stage = stage
             self.position = position
+
+    @classmethod
+    def renumber_cell(cls, stage_id: int, lane: str) -> None:
+        ids = cls.objects.filter(stage_id=stage_id, lane=lane).order_by("position", "id")
+        _renumber(cls, list(ids.values_list("pk", flat=True)))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
@@ -360,7 +392,11 @@ class EmotionCard(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    private_to = models.CharField(max_length=24, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -32,6 +32,12 @@ urlpatterns = [
     path("<int:map_id>/cards/<int:card_id>/move/", views.card_move, name="card-move"),
     path("<int:map_id>/cards/<int:card_id>/mot/", views.card_mot, name="card-mot"),
     path("<int:map_id>/cards/<int:card_id>/delete/", views.card_delete, name="card-delete"),
+    path("<int:map_id>/cards/<int:card_id>/dot/<str:change>/", views.card_dot, name="card-dot"),
+    path(
+        "<int:map_id>/private/<str:kind>/<int:item_id>/delete/",
+        views.private_delete,
+        name="private-delete",
+    ),
     path("<int:map_id>/emotions/add/", views.emotion_add, name="emotion-add"),
     path(
         "<int:map_id>/emotions/<int:emotion_id>/delete/",

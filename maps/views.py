@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap
 
 from maps import curve, exports, fragments, pdf, portable
-from maps.board import Board
+from maps.board import Board, Ranking
 from maps.curve import CurveData
 from maps.forms import (
     ActionPlanForm,
@@ -42,7 +42,7 @@ from maps.forms import (
     StageForm,
 )
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
-from workshops import access, broadcast, room
+from workshops import access, broadcast, mine, room, voting
 from workshops.access import (
     editable_maps,
     get_map,
@@ -73,6 +73,16 @@ def _done(request, journey_map: JourneyMap, html: str, *, primary: str = "") -> 
     if not request.htmx:
         return redirect(journey_map_url(journey_map))
     response = HttpResponse(primary + PUSH_MARK + html, headers={"X-Journeymap-Seq": str(seq)})
+    return response if primary else reswap(response, "none")
+
+
+def _kept_private(request, journey_map: JourneyMap, primary: str = "") -> HttpResponse:
+    """A write only its author may see yet (private writing): nothing goes to the room; the
+    author's answer updates their own list of private cards."""
+    if not request.htmx:
+        return redirect(journey_map_url(journey_map))
+    parts = mine.render(request, journey_map, ["private_mine"], mine.context(request, journey_map))
+    response = HttpResponse(primary + parts)
     return response if primary else reswap(response, "none")
 
 
@@ -179,13 +189,17 @@ def export_json(request, map_id: int):
 def board(request, map_id: int):
     journey_map = get_map(request, map_id)
     board = Board.load(journey_map)
+    workshop = _workshop_of(request)
     context = {
         "journey_map": journey_map,
         "board": board,
         "curve": CurveData.from_board(board),
         "role": request.role,
-        "workshop": _workshop_of(request),
+        "workshop": workshop,
+        "mine": mine.context(request, journey_map),
     }
+    if workshop is not None and workshop.vote_lane:
+        context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
     return render(request, BOARD, context)
 
 
@@ -459,16 +473,23 @@ def card_add(request, map_id: int):
     if not form.is_valid():
         context = {"form": form, "stage_id": stage_id, "lane": lane}
         return _partial(request, journey_map, "add_card_form", context, status=422)
-    access.check_area(request, Area.for_lane(form.cleaned_data["lane"]))
+    area = Area.for_lane(form.cleaned_data["lane"])
+    access.check_area(request, area)
     card = _create_once(
-        journey_map.cards, form, created_by=user_or_none(request), updated_by_name=who(request)
+        Card.all_objects.filter(journey_map=journey_map),
+        form,
+        created_by=user_or_none(request),
+        updated_by_name=who(request),
+        private_to=access.private_to(request, area),
     )
-    # Only the new card travels, appended to its cell (pushes apply once, in order).
-    html = fragments.render(request, journey_map, appended=[card.pk], curve=card.is_touchpoint)
     # The add form stays open and empty, so a team can write card after card.
     primary = _fresh(
         request, journey_map, "add_card_form", stage_id=card.stage_id, lane=card.lane, open=True
     )
+    if card.private_to:
+        return _kept_private(request, journey_map, primary)
+    # Only the new card travels, appended to its cell (pushes apply once, in order).
+    html = fragments.render(request, journey_map, appended=[card.pk], curve=card.is_touchpoint)
     return _done(request, journey_map, html, primary=primary)
 
 
@@ -591,7 +612,11 @@ def emotion_add(request, map_id: int):
         }
         return _partial(request, journey_map, "emotion_form", context, status=422)
     emotion = _create_once(
-        journey_map.emotion_cards, form, author=user_or_none(request), author_name=who(request)
+        EmotionCard.all_objects.filter(journey_map=journey_map),
+        form,
+        author=user_or_none(request),
+        author_name=who(request),
+        private_to=access.private_to(request, Area.EMOTION),
     )
     primary = _fresh(
         request,
@@ -600,6 +625,8 @@ def emotion_add(request, map_id: int):
         touchpoint_id=emotion.touchpoint_id,
         stage_id=emotion.stage_id,
     )
+    if emotion.private_to:
+        return _kept_private(request, journey_map, primary)
     return _done(
         request, journey_map, _emotion_fragments(request, journey_map, emotion), primary=primary
     )
@@ -613,6 +640,47 @@ def emotion_delete(request, map_id: int, emotion_id: int):
     emotion = get_object_or_404(EmotionCard, pk=emotion_id, journey_map=journey_map)
     emotion.delete()
     return _done(request, journey_map, _emotion_fragments(request, journey_map, emotion))
+
+
+# Private writing and dot voting (workshops) -------------------------------------------------
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def private_delete(request, map_id: int, kind: str, item_id: int):
+    """Take back one of one's own private cards before the reveal."""
+    models = {"card": Card, "emotion": EmotionCard}
+    if kind not in models:
+        raise Http404
+    journey_map = get_map_for_edit(request, map_id)
+    model = models[kind]
+    item = get_object_or_404(
+        model.all_objects.filter(journey_map=journey_map).exclude(private_to=""),
+        pk=item_id,
+        private_to=access.author_key(request),
+    )
+    item.delete()
+    return _kept_private(request, journey_map)
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def card_dot(request, map_id: int, card_id: int, change: str):
+    """Put a dot on a card, or take one back, in the workshop's open vote."""
+    if change not in ("add", "remove"):
+        raise Http404
+    journey_map = get_map_for_edit(request, map_id)
+    workshop = request.role.workshop
+    if workshop is None:
+        raise access.WriteRefused(_("Dot voting happens in a workshop."))
+    card = get_object_or_404(journey_map.cards, pk=card_id)
+    voter = access.author_key(request)
+    (voting.add_dot if change == "add" else voting.remove_dot)(workshop, card, voter)
+    html = fragments.render(request, journey_map, votes=[card.pk], ranking=workshop.vote_lane)
+    primary = mine.render(request, journey_map, ["my_dots"], mine.context(request, journey_map))
+    return _done(request, journey_map, html, primary=primary)
 
 
 # Action plans -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maps import portable
 from maps.models import ActionPlan, Card, EmotionCard, Lane, MapVersion
-from workshops.models import Participant, Workshop
+from workshops.models import Dot, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,8 @@ def everything() -> str:
             Participant.objects.filter(removed_at=None).count(),
             MapVersion.objects.count(),
             list(Workshop.objects.values_list("steps__minutes", flat=True)),
+            list(Card.all_objects.exclude(private_to="").values_list("pk", flat=True)),
+            list(Dot.objects.values_list("card", "voter")),
         ],
         default=str,
     )
@@ -70,8 +72,15 @@ def world(workshop, join, editor, django_user_model):
         "viewer": viewer,
         "anonymous": Client(),
     }
+    # A vote open on touchpoints, and a card team A's participant wrote privately.
+    workshop.open_vote(Lane.TOUCHPOINT, 3)
+    author = Participant.objects.get(display_name="에이")
+    private = Card.all_objects.create(
+        stage=stage, lane=Lane.ACTION, text="비밀", private_to=f"p{author.pk}"
+    )
     return {
         "clients": clients,
+        "private": private,
         "workshop": workshop,
         "map": journey_map,
         "stage": stage,
@@ -141,6 +150,11 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
             {"what": "고친 계획", "status": "doing", "opportunity": w["opportunity"].pk},
         ),
         "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
+        "maps:card-dot": (reverse("maps:card-dot", args=[m, t.pk, "add"]), {}),
+        "maps:private-delete": (
+            reverse("maps:private-delete", args=[m, "card", w["private"].pk]),
+            {},
+        ),
     }
 
 
@@ -173,6 +187,8 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
 
 READS = {"facilitator", "team_a", "viewer"}
 WRITES = {"facilitator", "team_a"}
+# A private card is its author's alone: even the facilitator finds nothing there.
+ALLOWED = {"maps:private-delete": {"team_a"}}
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
 WORKSHOP_READS = {
@@ -218,6 +234,7 @@ MAP_URLS = [
     "maps:stage-move", "maps:stage-delete", "maps:card-add", "maps:card-update",
     "maps:card-move", "maps:card-mot", "maps:card-delete", "maps:emotion-add",
     "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
+    "maps:card-dot", "maps:private-delete",
 ]  # fmt: skip
 
 
@@ -234,7 +251,7 @@ def test_map_urls(world, name, role):
     client = world["clients"][role]
     before = everything()
     response = _call(client, path, data)
-    allowed = WRITES if data is not None else READS
+    allowed = ALLOWED.get(name, WRITES if data is not None else READS)
     if role in allowed:
         assert response.status_code in (200, 204, 302), response.content[:300]
         if data is not None and name != "maps:version-save":

@@ -193,6 +193,20 @@ def who(request: HttpRequest) -> str:
     return request.user.get_full_name() or request.user.get_username()
 
 
+def author_key(request: HttpRequest) -> str:
+    """Who wrote or voted, as private cards and dots remember it: a participant or a user."""
+    participant = request.role.participant
+    return f"p{participant.pk}" if participant is not None else f"u{request.user.pk}"
+
+
+def private_to(request: HttpRequest, area: str) -> str:
+    """The author key a card written now stays private to, or "" when it is public."""
+    workshop = request.role.workshop
+    if workshop is not None and area in workshop.private_areas:
+        return author_key(request)
+    return ""
+
+
 def user_or_none(request: HttpRequest):
     return request.user if request.user.is_authenticated else None
 

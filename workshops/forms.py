@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import presets
-from maps.models import NAME_MAX
+from maps.models import NAME_MAX, Lane
 from workshops.models import CODE_LENGTH, AgendaStep, Area, Participant, Team, Workshop
 
 MAX_TEAMS = 12
@@ -170,3 +170,32 @@ class GoForm(forms.Form):
         if kind == "team" and pk.isdigit() and self.workshop.teams.filter(pk=pk).exists():
             return where
         raise forms.ValidationError(_("Choose where to send everyone."))
+
+
+# Emotion cards and every lane a card can be written in; not the persona or the stages.
+PRIVATE_CHOICES = [
+    (a.value, a.label) for a in Area if a not in (Area.SETUP, Area.STAGES, Area.PLAN)
+]
+
+
+class PrivateWritingForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label=_("Private writing for"),
+        choices=PRIVATE_CHOICES,
+        initial=[Area.EMOTION],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of card to write privately.")},
+    )
+
+
+class VoteForm(forms.Form):
+    lane = forms.ChoiceField(
+        label=_("Vote on"),
+        choices=[(Lane.TOUCHPOINT, _("Touchpoints (to choose MOTs)")),
+                 (Lane.OPPORTUNITY, _("Opportunities (to prioritise)"))],
+    )  # fmt: skip
+    dots = forms.IntegerField(label=_("Dots per person"), min_value=1, max_value=10, initial=3)
+
+
+class TopMotForm(forms.Form):
+    count = forms.IntegerField(label=_("Top"), min_value=1, max_value=10, initial=3)

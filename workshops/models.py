@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maps.models import NAME_MAX, JourneyMap, Lane
+from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -114,6 +114,15 @@ class Workshop(models.Model):
     clock_running = models.BooleanField(default=False, editable=False)
     clock_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
     clock_left = models.IntegerField(default=0, editable=False)
+    # Private writing: new cards in these areas are seen by their author alone until
+    # `reveal()`, so nobody anchors on the first emotion card they see.
+    private_areas = models.JSONField(default=list, blank=True, editable=False)
+    # Dot voting on one lane (touchpoints or opportunities). Each vote is a new round, so
+    # earlier rounds' dots stay on record without counting.
+    vote_lane = models.CharField(max_length=20, blank=True, editable=False)
+    vote_dots = models.PositiveSmallIntegerField(default=3, editable=False)
+    vote_open = models.BooleanField(default=False, editable=False)
+    vote_round = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,6 +240,52 @@ class Workshop(models.Model):
         earlier = [s for s in steps if s.position <= current and area in s.areas]
         return (later or earlier or [None])[0]
 
+    # Private writing ------------------------------------------------------------------------
+
+    def start_private_writing(self, areas: list[str]) -> None:
+        self.private_areas = sorted(set(areas))
+        self.save(update_fields=["private_areas"])
+
+    def private_labels(self) -> list[str]:
+        return [Area(a).label for a in self.private_areas if a in Area.values]
+
+    def reveal(self) -> None:
+        """Every private card becomes everyone's at once, and private writing ends."""
+        with transaction.atomic():
+            in_workshop = {"journey_map__team__workshop": self}
+            hidden = Card.all_objects.filter(**in_workshop).exclude(private_to="")
+            cells = set(hidden.values_list("stage_id", "lane"))
+            hidden.update(private_to="")
+            EmotionCard.all_objects.filter(**in_workshop).exclude(private_to="").update(
+                private_to=""
+            )
+            # Positions were given while the cards were out of sight: order each cell again.
+            for stage_id, lane in cells:
+                Card.renumber_cell(stage_id, lane)
+            self.private_areas = []
+            self.save(update_fields=["private_areas"])
+
+    # Dot voting ----------------------------------------------------------------------------
+
+    def open_vote(self, lane: str, dots: int) -> None:
+        """A new round on `lane`: its cards' counts start again from zero."""
+        with transaction.atomic():
+            self.vote_lane, self.vote_dots, self.vote_open = lane, dots, True
+            self.vote_round += 1
+            self.save(update_fields=["vote_lane", "vote_dots", "vote_open", "vote_round"])
+            Card.objects.filter(journey_map__team__workshop=self, lane=lane).update(votes=0)
+
+    def close_vote(self) -> None:
+        self.vote_open = False
+        self.save(update_fields=["vote_open"])
+
+    @property
+    def vote_lane_label(self) -> str:
+        return Lane(self.vote_lane).label if self.vote_lane else ""
+
+    def dots_used(self, voter: str) -> int:
+        return self.dots.filter(round=self.vote_round, voter=voter).count()
+
 
 class AgendaStep(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="steps")
@@ -304,3 +359,23 @@ class JoinAttempt(models.Model):
     client = models.CharField(max_length=64, db_index=True)
     succeeded = models.BooleanField(default=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class Dot(models.Model):
+    """One dot a voter put on a card in one round of dot voting. A voter's dots are numbered
+    1..N (`slot`): the unique constraint makes an (N+1)th dot impossible even when two
+    requests race."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="dots")
+    round = models.PositiveIntegerField()
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="dots")
+    voter = models.CharField(max_length=24)
+    slot = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "round", "voter", "slot"], name="one_dot_per_slot"
+            )
+        ]

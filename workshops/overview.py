@@ -20,6 +20,9 @@ class TeamStatus:
     lane_counts: list[tuple[str, int]] = field(default_factory=list)
     emotions: int = 0
     attention: list[str] = field(default_factory=list)
+    # Private writing: cards waiting for the reveal. Dot voting: the most dotted cards.
+    hidden: int = 0
+    top: list[Card] = field(default_factory=list)
 
     @property
     def last_activity(self):
@@ -60,6 +63,20 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
     vague_plans = _count_by_map(
         ActionPlan.objects.filter(journey_map__in=map_ids).filter(Q(owner="") | Q(due_date=None))
     )
+    hidden = Counter()
+    if workshop.private_areas:
+        for model in (Card, EmotionCard):
+            hidden.update(
+                _count_by_map(
+                    model.all_objects.filter(journey_map__in=map_ids).exclude(private_to="")
+                )
+            )
+    top = defaultdict(list)
+    if workshop.vote_lane:
+        for card in Card.objects.filter(
+            journey_map__in=map_ids, lane=workshop.vote_lane, votes__gt=0
+        ).order_by("-votes", "id"):
+            top[card.journey_map_id].append(card)
     statuses = []
     for team in teams:
         map_id = team.journey_map_id
@@ -68,6 +85,8 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
             members=members[team.pk],
             lane_counts=[(lane.label, lanes[map_id, lane]) for lane in team.journey_map.lanes],
             emotions=emotions.get(map_id, 0),
+            hidden=hidden[map_id],
+            top=top[map_id][:3],
         )
         # Literal ngettext calls, so makemessages finds every sentence.
         n = bare_stages.get(map_id, 0)

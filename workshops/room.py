@@ -12,7 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from workshops import broadcast
+from maps import fragments
+from workshops import broadcast, mine
 from workshops.models import Workshop
 
 ROOM = "workshops/room.html"
@@ -28,6 +29,26 @@ def push_state(request, workshop: Workshop, *, by: str = "") -> None:
     html = bar_html(request, workshop, oob=True)
     for team in workshop.teams.select_related("journey_map"):
         broadcast.map_changed(team.journey_map, html, by=by)
+
+
+def push_board(
+    request,
+    workshop: Workshop,
+    *,
+    by: str = "",
+    shared: tuple[list[str], dict] = ([], {}),
+    **changed,
+) -> None:
+    """The new room bar and what a facilitator's action changed on every team's map (cards
+    revealed, votes reset, MOTs flagged); `shared` puts each person's own parts back into the
+    state everyone has in common (see workshops/mine.py)."""
+    bar = bar_html(request, workshop, oob=True)
+    for team in workshop.teams.select_related("journey_map"):
+        journey_map = team.journey_map
+        html = bar + fragments.render(request, journey_map, **changed)
+        if shared[0]:
+            html += mine.render(request, journey_map, *shared)
+        broadcast.map_changed(journey_map, html, by=by)
 
 
 def send_everyone(workshop: Workshop, where: str) -> None:

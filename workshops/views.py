@@ -23,16 +23,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maps import curve, pdf
 from maps.board import Board
 from maps.curve import CurveData
+from maps.models import Lane
 from maps.views import export_name, journey_map_url, pdf_download
-from workshops import access, broadcast, overview, room
+from workshops import access, broadcast, overview, room, voting
 from workshops.access import login_required, require_editor, who
 from workshops.forms import (
     ExtendForm,
     GoForm,
     JoinCodeForm,
     JoinForm,
+    PrivateWritingForm,
     StepChoiceForm,
     StepForm,
+    TopMotForm,
+    VoteForm,
     WorkshopCreateForm,
 )
 from workshops.models import JoinAttempt, Participant, Workshop, normalise_code
@@ -98,6 +102,9 @@ def _console_context(request, workshop: Workshop) -> dict:
             reverse("workshops:view", args=[workshop.view_token])
         ),
         "statuses": overview.team_statuses(workshop),
+        "private_form": PrivateWritingForm(),
+        "vote_form": VoteForm(initial={"dots": workshop.vote_dots}),
+        "top_form": TopMotForm(),
         "step_forms": [
             (step, StepForm(instance=step, prefix=f"s{step.pk}")) for step in workshop.steps.all()
         ],
@@ -183,6 +190,8 @@ def control(request, workshop_id: int, action: str):
         if not form.is_valid():
             return _refused(request, workshop, _("Choose where to send everyone."))
         room.send_everyone(workshop, form.cleaned_data["where"])
+    elif action in ACTIVITIES:
+        return ACTIVITIES[action](request, workshop)
     elif action == "rotate":
         workshop.rotate_join()
         messages.success(request, _("New join link and code: the old ones no longer work."))
@@ -191,6 +200,72 @@ def control(request, workshop_id: int, action: str):
         raise Http404
     room.push_state(request, workshop, by=who(request))
     return _console_answer(request, workshop)
+
+
+# Private writing and dot voting: each changes cards on every team's map, so each pushes the
+# changed board parts with the room bar (room.push_board).
+
+
+def _private_start(request, workshop: Workshop):
+    form = PrivateWritingForm(request.POST)
+    if workshop.private_areas:
+        return _refused(request, workshop, _("Private writing is on already: reveal first."))
+    if not form.is_valid():
+        return _refused(request, workshop, form.errors["areas"][0])
+    workshop.start_private_writing(form.cleaned_data["areas"])
+    empty = {"private": {"cards": [], "emotions": []}}
+    room.push_board(request, workshop, by=who(request), shared=(["private_mine"], empty))
+    return _console_answer(request, workshop)
+
+
+def _reveal(request, workshop: Workshop):
+    workshop.reveal()
+    room.push_board(
+        request, workshop, by=who(request), grid=True, plans=True, shared=(["private_mine"], {})
+    )
+    return _console_answer(request, workshop)
+
+
+def _vote_open(request, workshop: Workshop):
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, workshop, _("Choose what to vote on and 1 to 10 dots."))
+    lane, dots = form.cleaned_data["lane"], form.cleaned_data["dots"]
+    workshop.open_vote(lane, dots)
+    room.push_board(
+        request,
+        workshop,
+        by=who(request),
+        grid=True,
+        ranking=lane,
+        shared=(["my_dots"], {"dots_left": dots}),
+    )
+    return _console_answer(request, workshop)
+
+
+def _vote_close(request, workshop: Workshop):
+    workshop.close_vote()
+    # The grid again: a card's count stays shown after the vote only if it got dots.
+    room.push_board(request, workshop, by=who(request), grid=True, shared=(["my_dots"], {}))
+    return _console_answer(request, workshop)
+
+
+def _mot_top(request, workshop: Workshop):
+    form = TopMotForm(request.POST)
+    if workshop.vote_lane != Lane.TOUCHPOINT or not form.is_valid():
+        return _refused(request, workshop, _("Vote on touchpoints first, then flag 1 to 10."))
+    voting.flag_top_as_mot(workshop, form.cleaned_data["count"])
+    room.push_board(request, workshop, by=who(request), grid=True, ranking=Lane.TOUCHPOINT)
+    return _console_answer(request, workshop)
+
+
+ACTIVITIES = {
+    "private-start": _private_start,
+    "reveal": _reveal,
+    "vote-open": _vote_open,
+    "vote-close": _vote_close,
+    "mot-top": _mot_top,
+}
 
 
 def _console_answer(request, workshop: Workshop):

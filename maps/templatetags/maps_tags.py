@@ -20,9 +20,12 @@ def emotion_scores() -> list[tuple[int, str]]:
     return list(EmotionCard.EMOJI.items())
 
 
-@register.simple_tag
-def client_token() -> str:
-    return str(uuid.uuid4())
+@register.simple_tag(takes_context=True)
+def client_token(context) -> str:
+    """A fresh token per add form, so a resent add creates once. A form rendered once for a
+    whole room (a push) gets none: sharing one would make everyone's adds look like resends
+    of the first; journeymap.js gives each browser its own when the form is sent."""
+    return "" if context.get("shared") else str(uuid.uuid4())
 
 
 @register.filter

@@ -14,6 +14,22 @@
     setTimeout(() => item.remove(), 6000);
   }
 
+  // Add forms that came in a push carry no client_token (one token shared by the whole room
+  // would make everyone's adds look like resends of the first): this browser makes its own
+  // before the form is sent, and a retry resends the same one. getRandomValues, because
+  // randomUUID needs https and workshops often run on a plain http address in an office.
+  function newToken() {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  document.addEventListener("submit", (event) => {
+    const field = event.target.querySelector && event.target.querySelector("input[name=client_token]");
+    if (field && !field.value) field.value = newToken();
+  }, true);
+
   // A thin progress bar while any request is under way.
   // Counted on the request itself: the element that sent it may be swapped away before htmx's
   // afterRequest event, which then never reaches the document.
