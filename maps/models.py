@@ -7,6 +7,8 @@ all go through them.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -93,6 +95,10 @@ class JourneyMapQuerySet(models.QuerySet):
         return journey_map
 
 
+def new_view_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
 class JourneyMap(models.Model):
     title = models.CharField(_("title"), max_length=200)
     topic = models.CharField(
@@ -122,6 +128,10 @@ class JourneyMap(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Bumped in the transaction of every change; pushes carry it so clients notice a gap.
     seq = models.PositiveBigIntegerField(default=0, editable=False)
+    # The read-only link of this one map (/v/m/<token>/), for a manager who needs no more.
+    view_token = models.CharField(
+        max_length=64, unique=True, null=True, default=new_view_token, editable=False
+    )
 
     objects = JourneyMapQuerySet.as_manager()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -201,3 +203,21 @@ def test_a_push_carries_no_csrf_token(
     [(_map_id, message)] = sent
     assert "<form" in message["html"]  # the new touchpoint's emotion form
     assert "csrfmiddlewaretoken" not in message["html"]
+
+
+def test_a_pushed_add_form_carries_no_client_token(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    """One token in a form the whole room received would make everyone's add after the first
+    look like a resend of it, and be dropped; each browser makes its own (journeymap.js)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("maps:card-add", args=[journey_map.pk]),
+            {"stage": stages[0].pk, "lane": "touchpoint", "text": "앱"},
+            **HTMX,
+        )
+    [(_map_id, message)] = sent
+    assert 'name="client_token" value=""' in message["html"]
+    page = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    tokens = re.findall(r'name="client_token" value="([^"]*)"', page)
+    assert tokens and all(tokens) and len(set(tokens)) == len(tokens)  # the page's own: unique

@@ -221,6 +221,7 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:join-code",
         "workshops:join",
         "workshops:view",
+        "workshops:map-view",  # tests/test_map_view_link.py
     }
     names = {n for n in _names(get_resolver()) if n.split(":")[0] in ("maps", "workshops")}
     assert names - covered - by_design == set()

@@ -45,7 +45,13 @@ def make_world(django_user_model):
     facilitator.force_login(editor)
     viewer = Client()
     viewer.get(f"/v/{workshop.view_token}/")
+    team_a, team_b = workshop.teams.all()
+    map_viewer_a, map_viewer_b = Client(), Client()
+    map_viewer_a.get(f"/v/m/{team_a.journey_map.view_token}/")
+    map_viewer_b.get(f"/v/m/{team_b.journey_map.view_token}/")
     clients = {
+        "map_viewer_a": map_viewer_a,
+        "map_viewer_b": map_viewer_b,
         "facilitator": facilitator,
         "team_a": joined(workshop, "팀 A", "에이"),
         "team_b": joined(workshop, "팀 B", "비"),
@@ -74,6 +80,8 @@ async def receive(communicator, kind, timeout=3):
         ("facilitator", True),
         ("team_a", True),
         ("viewer", True),
+        ("map_viewer_a", True),
+        ("map_viewer_b", False),
         ("team_b", False),
         ("other_workshop", False),
         ("anonymous", False),

@@ -4,7 +4,8 @@
 - A participant joined a workshop from its link or code, without an account; their browser
   session remembers them. They edit their own team's map while the workshop is open, the
   board is not locked and the current agenda step opens that part of the map.
-- A viewer opened a workshop's read-only link: they read (and export) its teams' maps.
+- A viewer opened a read-only link: a workshop's (they read and export all its teams' maps)
+  or one map's (that map alone).
 - Everyone else gets 404 for every map, as if it did not exist.
 """
 
@@ -23,9 +24,11 @@ from maps.models import JourneyMap
 from workshops import presence
 from workshops.models import Area, Participant, Team, Workshop
 
-# Session keys: {workshop id: participant id} and [workshop ids readable by link].
+# Session keys: {workshop id: participant id}, [workshop ids readable by link] and
+# [map ids readable by link].
 PARTICIPANTS = "jm_participants"
 VIEWS = "jm_views"
+MAP_VIEWS = "jm_map_views"
 
 EDITOR, PARTICIPANT, VIEWER, GUEST = "editor", "participant", "viewer", "guest"
 
@@ -39,6 +42,8 @@ class Role:
     kind: str
     team: Team | None = None
     participant: Participant | None = None
+    # A viewer by the workshop's link reads every team's map; by a map's link, that map.
+    whole_workshop: bool = False
 
     @property
     def workshop(self) -> Workshop | None:
@@ -72,20 +77,25 @@ def remember_viewer(request: HttpRequest, workshop: Workshop) -> None:
     request.session[VIEWS] = sorted(set(request.session.get(VIEWS, [])) | {workshop.pk})
 
 
+def remember_map_viewer(request: HttpRequest, journey_map: JourneyMap) -> None:
+    request.session[MAP_VIEWS] = sorted(set(request.session.get(MAP_VIEWS, [])) | {journey_map.pk})
+
+
 def role_for(user, session, journey_map: JourneyMap) -> Role | None:
     team = Team.objects.filter(journey_map=journey_map).select_related("workshop").first()
     if can_edit_maps(user):
         return Role(EDITOR, team=team)
-    if team is None:
-        return None
-    participant = participant_in(session, team.workshop_id)
-    if participant is not None:
-        participant.workshop = team.workshop
-        if participant.team_id == team.pk:
-            return Role(PARTICIPANT, team=team, participant=participant)
-        if team.workshop.gallery_open:
-            return Role(GUEST, team=team, participant=participant)
-    if team.workshop_id in session.get(VIEWS, []):
+    if team is not None:
+        participant = participant_in(session, team.workshop_id)
+        if participant is not None:
+            participant.workshop = team.workshop
+            if participant.team_id == team.pk:
+                return Role(PARTICIPANT, team=team, participant=participant)
+            if team.workshop.gallery_open:
+                return Role(GUEST, team=team, participant=participant)
+        if team.workshop_id in session.get(VIEWS, []):
+            return Role(VIEWER, team=team, whole_workshop=True)
+    if journey_map.pk in session.get(MAP_VIEWS, []):
         return Role(VIEWER, team=team)
     return None
 
@@ -100,7 +110,9 @@ def can_read_workshop(request: HttpRequest, workshop: Workshop) -> bool:
 
 def is_known(request: HttpRequest) -> bool:
     session = request.session
-    return request.user.is_authenticated or bool(session.get(PARTICIPANTS) or session.get(VIEWS))
+    return request.user.is_authenticated or any(
+        session.get(key) for key in (PARTICIPANTS, VIEWS, MAP_VIEWS)
+    )
 
 
 def login_required(view):

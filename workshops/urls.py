@@ -24,4 +24,5 @@ urlpatterns = [
     path("join/", views.join_by_code, name="join-code"),
     path("j/<str:token>/", views.join, name="join"),
     path("v/<str:token>/", views.view_link, name="view"),
+    path("v/m/<str:token>/", views.map_view_link, name="map-view"),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maps import curve, pdf
 from maps.board import Board
 from maps.curve import CurveData
-from maps.models import Lane
+from maps.models import JourneyMap, Lane
 from maps.views import export_name, journey_map_url, pdf_download
 from workshops import access, broadcast, overview, room, voting
 from workshops.access import login_required, require_editor, who
@@ -387,6 +387,13 @@ def view_link(request, token: str):
     workshop = get_object_or_404(Workshop, view_token=token)
     access.remember_viewer(request, workshop)
     return redirect("workshops:maps", workshop_id=workshop.pk)
+
+
+def map_view_link(request, token: str):
+    """A manager's read-only link to one map (any map, in a workshop or not)."""
+    journey_map = get_object_or_404(JourneyMap, view_token=token)
+    access.remember_map_viewer(request, journey_map)
+    return redirect(journey_map_url(journey_map))
 
 
 @require_GET
