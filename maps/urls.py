@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps import views
+from maps import downloads, views
 
 app_name = "maps"
 
@@ -10,16 +10,20 @@ urlpatterns = [
     path("import/", views.map_import, name="import"),
     path("<int:map_id>/", views.board, name="board"),
     path("<int:map_id>/live/", views.snapshot, name="snapshot"),
-    path("<int:map_id>/versions/", views.version_save, name="version-save"),
-    path("<int:map_id>/compare/", views.compare, name="compare"),
-    path("<int:map_id>/compare.svg", views.compare_download, {"fmt": "svg"}, name="compare-svg"),
-    path("<int:map_id>/compare.png", views.compare_download, {"fmt": "png"}, name="compare-png"),
-    path("<int:map_id>/curve.svg", views.curve_download, {"fmt": "svg"}, name="curve-svg"),
-    path("<int:map_id>/export.pdf", views.export_pdf, name="export-pdf"),
-    path("<int:map_id>/export.json", views.export_json, name="export-json"),
-    path("<int:map_id>/action-plans.csv", views.export_csv, name="export-csv"),
-    path("<int:map_id>/action-plans.ics", views.export_ics, name="export-ics"),
-    path("<int:map_id>/curve.png", views.curve_download, {"fmt": "png"}, name="curve-png"),
+    path("<int:map_id>/versions/", downloads.version_save, name="version-save"),
+    path("<int:map_id>/compare/", downloads.compare, name="compare"),
+    path(
+        "<int:map_id>/compare.svg", downloads.compare_download, {"fmt": "svg"}, name="compare-svg"
+    ),
+    path(
+        "<int:map_id>/compare.png", downloads.compare_download, {"fmt": "png"}, name="compare-png"
+    ),
+    path("<int:map_id>/curve.svg", downloads.curve_download, {"fmt": "svg"}, name="curve-svg"),
+    path("<int:map_id>/export.pdf", downloads.export_pdf, name="export-pdf"),
+    path("<int:map_id>/export.json", downloads.export_json, name="export-json"),
+    path("<int:map_id>/action-plans.csv", downloads.export_csv, name="export-csv"),
+    path("<int:map_id>/action-plans.ics", downloads.export_ics, name="export-ics"),
+    path("<int:map_id>/curve.png", downloads.curve_download, {"fmt": "png"}, name="curve-png"),
     path("<int:map_id>/details/", views.details_update, name="details-update"),
     path("<int:map_id>/persona/", views.persona_update, name="persona-update"),
     path("<int:map_id>/stages/add/", views.stage_add, name="stage-add"),

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from workshops import views
+from workshops import joining
 from workshops.models import CODE_ALPHABET, CODE_LENGTH, JoinAttempt, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_wrong_code_says_so_and_records_the_attempt(workshop):
 
 def test_guessing_codes_is_rate_limited_even_with_the_right_code(workshop, settings):
     client = Client()
-    for _ in range(views.CLIENT_FAILURES):
+    for _ in range(joining.CLIENT_FAILURES):
         client.post(reverse("workshops:join-code"), {"code": "ZZZZZZ"})
     response = client.post(reverse("workshops:join-code"), {"code": workshop.join_code})
     assert response.status_code == 429
@@ -89,7 +89,7 @@ def test_guessing_codes_is_rate_limited_even_with_the_right_code(workshop, setti
 
 
 def test_many_addresses_guessing_together_hit_the_global_limit(workshop, monkeypatch):
-    monkeypatch.setattr(views, "GLOBAL_FAILURES", 5)
+    monkeypatch.setattr(joining, "GLOBAL_FAILURES", 5)
     for i in range(5):
         Client(REMOTE_ADDR=f"10.0.1.{i}").post(reverse("workshops:join-code"), {"code": "ZZZZZZ"})
     response = Client(REMOTE_ADDR="10.0.2.1").post(
@@ -101,7 +101,7 @@ def test_many_addresses_guessing_together_hit_the_global_limit(workshop, monkeyp
 def test_old_failures_stop_counting(workshop):
     old = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     JoinAttempt.objects.bulk_create(
-        JoinAttempt(client="127.0.0.1", at=old) for _ in range(views.CLIENT_FAILURES)
+        JoinAttempt(client="127.0.0.1", at=old) for _ in range(joining.CLIENT_FAILURES)
     )
     response = Client().post(reverse("workshops:join-code"), {"code": workshop.join_code})
     assert response.status_code == 302

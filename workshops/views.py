@@ -1,18 +1,17 @@
-"""The facilitator console, and joining a workshop by link, code or read-only link.
+"""The facilitator console: creating workshops, the agenda and its clock, the room controls
+(lock, close, gallery, bring everyone), private writing and dot voting, and the teams.
 
-Console actions change the workshop row and push the room bar to every team's screens
-(workshops/room.py); joining creates a Participant that the browser's session remembers.
+Console actions change the workshop row and push the room bar (and what changed on the maps)
+to every team's screens (workshops/room.py). Joining is in joining.py, sharing in sharing.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import segno
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,18 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maps import curve, pdf
-from maps.board import Board
-from maps.curve import CurveData
-from maps.models import JourneyMap, Lane
-from maps.views import export_name, journey_map_url, pdf_download
+from maps.models import Lane
+from maps.views import journey_map_url
 from workshops import access, broadcast, overview, room, voting
 from workshops.access import login_required, require_editor, who
 from workshops.forms import (
     ExtendForm,
     GoForm,
-    JoinCodeForm,
-    JoinForm,
     PrivateWritingForm,
     StepChoiceForm,
     StepForm,
@@ -39,11 +33,7 @@ from workshops.forms import (
     VoteForm,
     WorkshopCreateForm,
 )
-from workshops.models import JoinAttempt, Participant, Workshop, normalise_code
-
-# Join-code guesses: per client, and in total against guesses spread over many addresses.
-CLIENT_FAILURES, GLOBAL_FAILURES = 20, 300
-FAILURE_WINDOW = datetime.timedelta(minutes=10)
+from workshops.models import Workshop
 
 
 def _workshop(request, workshop_id: int, *, lock: bool = False) -> Workshop:
@@ -316,153 +306,3 @@ def participant_remove(request, workshop_id: int, participant_id: int):
         context = {"workshop": workshop, "statuses": overview.team_statuses(workshop)}
         return render(request, "workshops/console.html#teams", context)
     return redirect(console_url(workshop))
-
-
-# Joining -----------------------------------------------------------------------------------
-
-
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _too_many_guesses(request) -> bool:
-    since = timezone.now() - FAILURE_WINDOW
-    failures = JoinAttempt.objects.filter(succeeded=False, at__gte=since)
-    return (
-        failures.filter(client=_client(request)).count() >= CLIENT_FAILURES
-        or failures.count() >= GLOBAL_FAILURES
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def join_by_code(request):
-    """The workshop's landing page: type the code read out in the room."""
-    form = JoinCodeForm(request.POST or None)
-    if request.method == "GET" or not form.is_valid():
-        return render(
-            request, "workshops/join_code.html", {"form": form}, status=422 if form.errors else 200
-        )
-    if _too_many_guesses(request):
-        form.add_error(None, _("Too many wrong codes from here. Wait ten minutes and try again."))
-        return render(request, "workshops/join_code.html", {"form": form}, status=429)
-    code = normalise_code(form.cleaned_data["code"])
-    workshop = Workshop.objects.filter(join_code=code).first()
-    ok = workshop is not None and workshop.can_join
-    JoinAttempt.objects.create(client=_client(request), succeeded=ok)
-    JoinAttempt.objects.filter(at__lt=timezone.now() - FAILURE_WINDOW).delete()
-    if not ok:
-        form.add_error("code", _("No open workshop has this code. Check it with the facilitator."))
-        return render(request, "workshops/join_code.html", {"form": form}, status=422)
-    return redirect("workshops:join", token=workshop.join_token)
-
-
-@require_http_methods(["GET", "POST"])
-def join(request, token: str):
-    workshop = get_object_or_404(Workshop.objects.prefetch_related("teams"), join_token=token)
-    if not workshop.can_join:
-        return render(request, "workshops/join_closed.html", {"workshop": workshop}, status=410)
-    joined = request.session.get(access.PARTICIPANTS, {}).get(str(workshop.pk))
-    if joined is not None:
-        participant = Participant.objects.filter(pk=joined).first()
-        if participant is not None and participant.removed_at is None:
-            return redirect(journey_map_url(participant.team.journey_map))
-        if participant is not None:
-            context = {"workshop": workshop, "removed": True}
-            return render(request, "workshops/join_closed.html", context, status=403)
-    form = JoinForm(request.POST or None, workshop=workshop)
-    if request.method == "POST" and form.is_valid():
-        participant = form.save()
-        access.remember_participant(request, participant)
-        return redirect(journey_map_url(participant.team.journey_map))
-    teams = workshop.teams.annotate(
-        members=Count("participants", filter=Q(participants__removed_at=None))
-    )
-    context = {"workshop": workshop, "form": form, "teams": teams}
-    return render(request, "workshops/join.html", context, status=422 if form.errors else 200)
-
-
-@require_GET
-def view_link(request, token: str):
-    """A manager's read-only link: every team's map of one workshop, with the exports."""
-    workshop = get_object_or_404(Workshop, view_token=token)
-    access.remember_viewer(request, workshop)
-    return redirect("workshops:maps", workshop_id=workshop.pk)
-
-
-def map_view_link(request, token: str):
-    """A manager's read-only link to one map (any map, in a workshop or not)."""
-    journey_map = get_object_or_404(JourneyMap, view_token=token)
-    access.remember_map_viewer(request, journey_map)
-    return redirect(journey_map_url(journey_map))
-
-
-@require_GET
-@login_required
-def workshop_maps(request, workshop_id: int):
-    """The teams' maps of a workshop, for whoever may read them all (facilitator, viewer)."""
-    workshops = Workshop.objects.prefetch_related("teams__journey_map")
-    workshop = get_object_or_404(workshops, pk=workshop_id)
-    if not access.can_read_workshop(request, workshop):
-        raise Http404
-    return render(request, "workshops/maps.html", {"workshop": workshop})
-
-
-@require_GET
-@login_required
-def gallery(request, workshop_id: int):
-    """Every team's map side by side, and all their emotion curves on one chart."""
-    workshop = get_object_or_404(Workshop.objects.prefetch_related("steps"), pk=workshop_id)
-    if not access.can_read_workshop(request, workshop):
-        raise Http404
-    teams = list(workshop.teams.select_related("journey_map__persona"))
-    series = [(team.name, CurveData.load(team.journey_map)) for team in teams]
-    drawn = [(label, data) for label, data in series if not data.is_empty]
-    context = {
-        "workshop": workshop,
-        "teams": zip(teams, [data for _label, data in series], strict=True),
-        "chart": curve.inline_svg(curve.draw_compare(drawn)) if drawn else None,
-        "is_facilitator": access.can_edit_maps(request.user),
-    }
-    return render(request, "workshops/gallery.html", context)
-
-
-@require_GET
-@login_required
-def present(request, workshop_id: int, team_id: int):
-    """One team's map, full screen and read-only, for the sharing step; steps through teams."""
-    workshop = get_object_or_404(Workshop, pk=workshop_id)
-    if not access.can_read_workshop(request, workshop):
-        raise Http404
-    teams = list(workshop.teams.all())
-    team = next((t for t in teams if t.pk == team_id), None)
-    if team is None:
-        raise Http404
-    index = teams.index(team)
-    journey_map = team.journey_map
-    board = Board.load(journey_map)
-    context = {
-        "workshop": workshop,
-        "team": team,
-        "journey_map": journey_map,
-        "board": board,
-        "curve": CurveData.from_board(board),
-        "previous": teams[index - 1] if index > 0 else None,
-        "next": teams[index + 1] if index + 1 < len(teams) else None,
-        "position": index + 1,
-        "total": len(teams),
-    }
-    return render(request, "workshops/present.html", context)
-
-
-@login_required
-def _workshop_print(request, workshop_id: int):
-    workshop = get_object_or_404(Workshop, pk=workshop_id)
-    if not access.can_read_workshop(request, workshop):
-        raise Http404
-    return export_name(workshop, _("workshop") + ".pdf"), pdf.workshop_html(workshop, request)
-
-
-@require_GET
-async def export_pdf(request, workshop_id: int):
-    """Every team's map in one PDF, for the facilitator to send after the session."""
-    return await pdf_download(_workshop_print, request, workshop_id)

@@ -205,6 +205,11 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
         page.wait_for_url(present)
     expect(junho.locator("body")).to_contain_text("간편인증 도입 검토")
     shot(junho, "4-presenting")
+    # Presenting is over: everyone back to their own team's map, from a page with no board.
+    host.locator("#go-where").select_option("own")
+    control(host, "go")
+    minji.wait_for_url(f"{url}/maps/{team_1.journey_map_id}/")
+    junho.wait_for_url(f"{url}/maps/{team_2.journey_map_id}/")
     pdf = host.request.get(f"{url}/workshops/{workshop.pk}/export.pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
     shot(host, "console")
