@@ -51,7 +51,7 @@ run: install debs-run var/secret_key
 	@echo "  workshop from http://127.0.0.1:$(PORT)/workshops/ (participants join at /join/)."
 	@echo "  (Admin: http://127.0.0.1:$(PORT)/admin/ with the same login. Ctrl+C stops.)"
 	@echo ""
-	@DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 \
+	@DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 \
 	  ALLOWED_HOSTS="127.0.0.1,localhost" \
 	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
 

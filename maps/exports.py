@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # A cell that starts with one of these is a formula to Excel (CSV injection): =HYPERLINK(…).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The full-width forms too: Excel with a Korean or Japanese input method may read them so.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def cell(value) -> str:

@@ -64,6 +64,7 @@ class Daphne:
             DEBUG="0",
             SECRET_KEY=settings.SECRET_KEY,
             SECURE_COOKIES="0",
+            SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback
             ALLOWED_HOSTS="127.0.0.1,localhost",
             LOG_LEVEL="WARNING",
         )

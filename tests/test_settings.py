@@ -87,3 +87,28 @@ def test_production_refuses_a_wildcard_host_which_would_disable_the_origin_check
     result = settings_with(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="*")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS may not contain '*'" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="journeymap.settings",
+        JOURNEYMAP_VAR_DIR=str(tmp_path),
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "Vq9#x!2Lm$7pZ@4wR&8tY*3uN^6sB%1dF(5gH)0jK",
+        ALLOWED_HOSTS="cjm.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -44,12 +44,22 @@ def browser():
         browser.close()
 
 
+def watch(page, errors: list) -> None:
+    """Collect what must not happen on a page: script errors, and anything the Content
+    Security Policy refused (Chromium reports those on the console)."""
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
     page = context.new_page()
     errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    watch(page, errors)
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

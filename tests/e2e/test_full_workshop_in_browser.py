@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from maps.models import Card, EmotionCard
+from tests.e2e.conftest import watch
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def screens(browser, artifacts):
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
         page = context.new_page()
         errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        watch(page, errors)
         opened.append((page, errors))
         return page
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap
+from tests.e2e.conftest import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def room(browser, daphne, django_user_model, artifacts, settings):
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
         page = context.new_page()
         errors = []
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        watch(page, errors)
         page.goto(f"{daphne.url}/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)

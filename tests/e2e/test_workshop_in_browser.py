@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import watch
 from workshops.models import Participant, Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def contexts(browser, artifacts):
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
         page = context.new_page()
         errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        watch(page, errors)
         opened.append((name, page, errors))
         return page
 
