@@ -9,6 +9,9 @@ from django.utils.translation import ngettext
 
 from maps import presets
 from maps.models import (
+    MAX_CARDS,
+    MAX_EMOTION_CARDS,
+    MAX_STAGES,
     ActionPlan,
     Card,
     Channel,
@@ -86,6 +89,16 @@ class StageForm(forms.ModelForm):
         model = Stage
         fields = ["name"]
 
+    def __init__(self, *args, journey_map: JourneyMap | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey_map = journey_map  # given when adding a stage
+
+    def clean(self):
+        data = super().clean()
+        if self.journey_map and self.journey_map.stages.count() >= MAX_STAGES:
+            raise forms.ValidationError(_("A map has at most %(n)d stages.") % {"n": MAX_STAGES})
+        return data
+
 
 class DirectionForm(forms.Form):
     direction = forms.ChoiceField(
@@ -130,6 +143,11 @@ class CardForm(ClientTokenMixin, forms.ModelForm):
         data = super().clean()
         if data.get("channel") == Channel.OTHER and not data.get("channel_other"):
             self.add_error("channel_other", _("Name the channel."))
+        if not self.instance.pk and not self.journey_map.room_for(Card, MAX_CARDS):
+            raise forms.ValidationError(
+                _("This map holds %(n)s cards, the most a map can: delete some or start another.")
+                % {"n": f"{MAX_CARDS:,}"}
+            )
         return data
 
     def save(self, commit: bool = True) -> Card:
@@ -209,6 +227,11 @@ class EmotionCardForm(ClientTokenMixin, forms.ModelForm):
             and not self.has_error("touchpoint")
         ):
             raise forms.ValidationError(_("Attach the emotion card to a touchpoint or a stage."))
+        if not self.instance.journey_map.room_for(EmotionCard, MAX_EMOTION_CARDS):
+            raise forms.ValidationError(
+                _("This map holds %(n)s emotion cards, the most a map can.")
+                % {"n": f"{MAX_EMOTION_CARDS:,}"}
+            )
         return data
 
 

@@ -20,6 +20,9 @@ from maps import presets
 
 CARD_TEXT_MAX = 500
 NAME_MAX = 100
+# What one map may hold. Far above a real workshop (a busy one: ~300 cards), low enough that
+# one person cannot make every screen in the room slow: the board, the import, the PDF.
+MAX_STAGES, MAX_CARDS, MAX_EMOTION_CARDS = 30, 2000, 5000
 
 
 class Persona(models.Model):
@@ -160,6 +163,11 @@ class JourneyMap(models.Model):
         if self.map_type == MapType.BLUEPRINT:
             return FRONT_LANES + BACKSTAGE_LANES
         return list(FRONT_LANES)
+
+    def room_for(self, model, limit: int) -> bool:
+        """Whether one more row of `model` (private ones counted) fits under `limit`."""
+        manager = getattr(model, "all_objects", model.objects)
+        return manager.filter(journey_map=self).count() < limit
 
     def ranked(self, lane: str) -> list:
         """The lane's cards by dots (most first), then in board order: a vote's result."""

@@ -19,11 +19,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
+from maps.models import (
+    MAX_CARDS,
+    MAX_STAGES,
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Persona,
+    Stage,
+)
 
 FORMAT, VERSION = "journeymap", 1
 MAX_BYTES = 2 * 1024 * 1024
-MAX_STAGES, MAX_CARDS, MAX_ITEMS = 30, 2000, 20000
+MAX_ITEMS = 20000
 
 MAP_FIELDS = ["title", "topic", "map_type", "situation", "expectations", "start_point", "end_point"]
 PERSONA_FIELDS = ["name", "profile", "goals", "needs", "frustrations", "quote"]

@@ -249,7 +249,7 @@ def persona_update(request, map_id: int):
 @transaction.atomic
 def stage_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id, Area.STAGES)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         return _partial(request, journey_map, "stage_add_form", {"form": form}, status=422)
     journey_map.add_stage(form.cleaned_data["name"])

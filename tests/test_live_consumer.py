@@ -161,3 +161,47 @@ async def test_a_push_reaches_every_socket_without_a_trip_to_the_sync_thread(
     assert hops == []
     for communicator in sockets:
         await communicator.disconnect()
+
+
+def _random_json(rng, depth=0):
+    kind = rng.randrange(8 if depth < 4 else 5)
+    if kind == 0:
+        return rng.choice([None, True, False])
+    if kind == 1:
+        return rng.choice([0, -1, 2**63, 1e308, rng.randint(-(10**6), 10**6)])
+    if kind == 2:
+        return "".join(chr(rng.randrange(0x20, 0x2FFFF)) for _ in range(rng.randrange(30)))
+    if kind == 3:
+        return rng.choice(["ping", "editing", "push", "resync", "", "PING", "__proto__"])
+    if kind == 4:
+        return "\u202e<script>alert(1)</script>"
+    if kind == 5:
+        return [_random_json(rng, depth + 1) for _ in range(rng.randrange(4))]
+    keys = ["type", "card", "seq", "html", rng.choice(["x", "", "type "])]
+    return {rng.choice(keys): _random_json(rng, depth + 1) for _ in range(rng.randrange(4))}
+
+
+async def test_hundreds_of_random_frames_get_answers_and_the_socket_keeps_working(
+    django_user_model,
+):
+    """Fuzzing the socket with a fixed seed: every frame gets an error or its answer, none
+    kills the connection, and the room still works afterwards."""
+    import random
+
+    rng = random.Random(20261125)
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    communicator, connected, _ = await connect(journey_map, [ORIGIN, cookie])
+    assert connected
+    await receive(communicator, "welcome")
+    frames = [json.dumps(_random_json(rng)) for _ in range(300)]
+    frames += ["{", "null", "[]", '"type"', "{}" * 1000, json.dumps({"type": ["ping"]})]
+    for text in frames:
+        await communicator.send_to(text_data=text)
+    await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+    await receive(communicator, "pong", timeout=5)
+    # A frame over the size limit closes the socket with 1009, as it should.
+    await communicator.send_to(text_data="x" * (17 * 1024))
+    closed = await communicator.receive_output(timeout=2)
+    while closed["type"] != "websocket.close":
+        closed = await communicator.receive_output(timeout=2)
+    assert closed["code"] == 1009

@@ -80,7 +80,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.announce("here")
         elif kind == "editing":
             card = frame.get("card")
-            self.member["card"] = card if isinstance(card, int) else None
+            self.member["card"] = card if type(card) is int else None  # not True or 1.5
             await self.announce("here")
         else:
             await self.send_json({"type": "error", "reason": f"unknown type {str(kind)[:40]!r}"})

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from maps import presets
 from maps.models import NAME_MAX, Lane
-from workshops.models import CODE_LENGTH, AgendaStep, Area, Participant, Team, Workshop
+from workshops.models import (
+    CODE_LENGTH,
+    MAX_PARTICIPANTS,
+    AgendaStep,
+    Area,
+    Participant,
+    Team,
+    Workshop,
+)
 
 MAX_TEAMS = 12
 
@@ -111,6 +119,15 @@ class JoinForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Write the name others will see."))
         return name
+
+    def clean(self):
+        data = super().clean()
+        if self.workshop.participants.filter(removed_at=None).count() >= MAX_PARTICIPANTS:
+            raise forms.ValidationError(
+                _("This workshop is full (%(n)d people). Ask the facilitator.")
+                % {"n": MAX_PARTICIPANTS}
+            )
+        return data
 
     def save(self, commit: bool = True) -> Participant:
         participant = super().save(commit=False)

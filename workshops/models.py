@@ -18,6 +18,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 # Join links and codes stop working this many days after the workshop's date.
 JOIN_DAYS = 3
+# People in one workshop at once: a room of 40 is large; this keeps one link from flooding it.
+MAX_PARTICIPANTS = 200
 
 
 def new_token() -> str:

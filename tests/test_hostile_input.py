@@ -1,0 +1,222 @@
+"""Property-based tests (hypothesis): whatever arrives in a form, a URL or a file, the answer
+is a clear refusal or a success, never a 500, and a refusal changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from maps import portable
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, Stage
+from workshops.models import Participant
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+REFUSALS = {403, 404, 405, 409, 410, 413, 422, 429}
+
+# Text people should be able to write, and text nobody should.
+anything = st.one_of(
+    st.text(max_size=80),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=400, max_size=1200),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "\u202ehello",  # right-to-left override
+            "مرحبا بالعالم",
+            "😀" * 300,
+            "0000-00-00",
+            "-1",
+            "99999999999999999999",
+            "<script>alert(1)</script>",
+            "null",
+            "[]",
+        ]
+    ),
+)
+ids = st.one_of(st.integers(min_value=-5, max_value=10**12), st.text(max_size=12))
+
+
+def state() -> tuple:
+    """Everything a refused write must leave as it was."""
+    return (
+        tuple(Card.all_objects.order_by("pk").values_list("pk", "text", "stage", "position")),
+        tuple(EmotionCard.all_objects.values_list("pk", "score", "words")),
+        tuple(ActionPlan.objects.values_list("pk", "what", "owner", "due_date")),
+        tuple(Stage.objects.values_list("pk", "name", "position")),
+        tuple(JourneyMap.objects.values_list("pk", "title", "start_point")),
+        Participant.objects.count(),
+    )
+
+
+def check(response, before) -> None:
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code in REFUSALS:
+        assert state() == before
+    else:
+        assert response.status_code in (200, 201, 204, 302), response.status_code
+
+
+@pytest.fixture
+def world(editor_client, journey_map, stages, workshop):
+    other_stage = workshop.teams.first().journey_map.stages.first()
+    touchpoint = Card.objects.create(stage=stages[0], lane=Lane.TOUCHPOINT, text="앱")
+    opportunity = Card.objects.create(stage=stages[0], lane=Lane.OPPORTUNITY, text="기회")
+    return {
+        "client": editor_client,
+        "map": journey_map,
+        "stage": stages[0],
+        "other_stage": other_stage,
+        "touchpoint": touchpoint,
+        "opportunity": opportunity,
+    }
+
+
+@SETTINGS
+@given(
+    text=anything,
+    lane=st.one_of(st.sampled_from(Lane.values), anything),
+    stage=st.one_of(st.sampled_from(["own", "other map's"]), ids),
+)
+def test_adding_a_card(world, text, lane, stage):
+    stage = {"own": world["stage"].pk, "other map's": world["other_stage"].pk}.get(stage, stage)
+    before = state()
+    response = world["client"].post(
+        reverse("maps:card-add", args=[world["map"].pk]),
+        {"stage": stage, "lane": lane, "text": text, "channel": text[:20]},
+        **HTMX,
+    )
+    check(response, before)
+    if response.status_code == 200:
+        card = Card.objects.latest("pk")
+        assert card.stage.journey_map_id == world["map"].pk  # never into another map
+
+
+@SETTINGS
+@given(
+    text=anything,
+    version=st.one_of(st.integers(-3, 5), anything),
+    card=st.one_of(st.just("own"), ids),
+)
+def test_editing_a_card(world, text, version, card):
+    card = world["touchpoint"].pk if card == "own" else card
+    before = state()
+    response = world["client"].post(
+        reverse("maps:card-update", args=[world["map"].pk, card])
+        if isinstance(card, int) and card >= 0
+        else f"/maps/{world['map'].pk}/cards/{card}/",
+        {"text": text, "version": version},
+        **HTMX,
+    )
+    check(response, before)
+
+
+@SETTINGS
+@given(score=st.one_of(st.integers(-100, 100), anything), words=anything, target=ids)
+def test_adding_an_emotion_card(world, score, words, target):
+    before = state()
+    response = world["client"].post(
+        reverse("maps:emotion-add", args=[world["map"].pk]),
+        {"touchpoint": target, "stage": target, "score": score, "words": words},
+        **HTMX,
+    )
+    check(response, before)
+    for emotion in EmotionCard.objects.all():
+        assert -2 <= emotion.score <= 2
+
+
+@SETTINGS
+@given(what=anything, owner=anything, due=anything, status=anything)
+def test_adding_an_action_plan(world, what, owner, due, status):
+    before = state()
+    response = world["client"].post(
+        reverse("maps:plan-add", args=[world["map"].pk]),
+        {
+            "opportunity": world["opportunity"].pk,
+            "what": what,
+            "owner": owner,
+            "due_date": due,
+            "status": status,
+        },
+        **HTMX,
+    )
+    check(response, before)
+
+
+@SETTINGS
+@given(title=anything, start=anything, map_type=anything)
+def test_editing_the_map_details(world, title, start, map_type):
+    before = state()
+    response = world["client"].post(
+        reverse("maps:details-update", args=[world["map"].pk]),
+        {"title": title, "start_point": start, "map_type": map_type},
+        **HTMX,
+    )
+    check(response, before)
+
+
+@SETTINGS
+@given(name=anything, organisation=anything, team=ids)
+def test_joining(workshop, name, organisation, team):
+    before = state()
+    response = Client().post(
+        f"/j/{workshop.join_token}/",
+        {"display_name": name, "organisation": organisation, "team": team},
+    )
+    check(response, before)
+
+
+@SETTINGS
+@given(code=anything)
+def test_typing_a_join_code(workshop, code):
+    before = state()
+    response = Client(REMOTE_ADDR=f"10.0.{len(code) % 250}.1").post("/join/", {"code": code})
+    check(response, before)
+
+
+def _nested(depth: int) -> bytes:
+    """JSON nested `depth` levels deep (built as text: json.dumps itself would recurse)."""
+    return (
+        '{"format": "journeymap", "map": ' + '{"stages": [' * depth + '"x"' + "]}" * depth + "}"
+    ).encode()
+
+
+@SETTINGS
+@given(
+    cut=st.floats(min_value=0, max_value=1),
+    mangle=st.sampled_from(["truncate", "nest", "types", "huge", "garbage"]),
+    junk=anything,
+)
+def test_importing_a_broken_or_hostile_file(world, cut, mangle, junk):
+    good = portable.dumps(world["map"])
+    if mangle == "truncate":
+        raw = good[: int(len(good) * cut)]
+    elif mangle == "nest":
+        raw = _nested(int(cut * 50000) + 10)
+    elif mangle == "types":
+        data = json.loads(good)
+        data["map"]["stages"] = {"not": "a list"} if cut < 0.5 else [junk, 3, None]
+        raw = json.dumps(data).encode()
+    elif mangle == "huge":
+        raw = b'{"format": "journeymap", "map": {"title": "' + b"A" * (3 * 1024 * 1024) + b'"}}'
+    else:
+        raw = junk.encode("utf-8", "surrogatepass")
+    before = state()
+    response = world["client"].post(
+        reverse("maps:import"), {"file": SimpleUploadedFile("x.json", raw)}
+    )
+    if mangle != "truncate" or cut < 1:
+        assert response.status_code == 422, response.content[:300]
+    check(response, before)
