@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from maps import curve, exports, pdf, portable
 from maps.curve import CurveData
 from maps.forms import MapVersionForm
-from maps.models import JourneyMap, MapVersion
+from maps.models import JourneyMap, MapVersion, new_view_token
+from maps.views import journey_map_url
+from workshops import broadcast
 from workshops.access import editable_maps, get_map, get_map_for_edit, login_required, who
 
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -177,3 +179,17 @@ def compare_download(request, map_id: int, fmt: str):
     drawn = curve.draw_compare(_compared(request, journey_map), fmt)
     name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def share_rotate(request, map_id: int):
+    """A new read-only link for this map; whoever opened the old one loses access at once."""
+    journey_map = get_map_for_edit(request, map_id)
+    if request.role.kind != "editor":
+        raise Http404
+    journey_map.view_token = new_view_token()
+    journey_map.save(update_fields=["view_token"])
+    broadcast.recheck_room(journey_map.pk)
+    return redirect(f"{journey_map_url(journey_map)}#share")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.map_import, name="import"),
     path("<int:map_id>/", views.board, name="board"),
     path("<int:map_id>/live/", views.snapshot, name="snapshot"),
+    path("<int:map_id>/share/rotate/", downloads.share_rotate, name="share-rotate"),
     path("<int:map_id>/versions/", downloads.version_save, name="version-save"),
     path("<int:map_id>/compare/", downloads.compare, name="compare"),
     path(

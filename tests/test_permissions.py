@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maps import portable
-from maps.models import ActionPlan, Card, EmotionCard, Lane, MapVersion
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
 from workshops.models import Dot, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def everything() -> str:
             list(Workshop.objects.values_list("steps__minutes", flat=True)),
             list(Card.all_objects.exclude(private_to="").values_list("pk", flat=True)),
             list(Dot.objects.values_list("card", "voter")),
+            list(JourneyMap.objects.order_by("pk").values_list("view_token", flat=True)),
         ],
         default=str,
     )
@@ -151,6 +152,7 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         ),
         "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
         "maps:card-dot": (reverse("maps:card-dot", args=[m, t.pk, "add"]), {}),
+        "maps:share-rotate": (reverse("maps:share-rotate", args=[m]), {}),
         "maps:private-delete": (
             reverse("maps:private-delete", args=[m, "card", w["private"].pk]),
             {},
@@ -188,7 +190,7 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
 READS = {"facilitator", "team_a", "viewer"}
 WRITES = {"facilitator", "team_a"}
 # A private card is its author's alone: even the facilitator finds nothing there.
-ALLOWED = {"maps:private-delete": {"team_a"}}
+ALLOWED = {"maps:private-delete": {"team_a"}, "maps:share-rotate": {"facilitator"}}
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
 WORKSHOP_READS = {
@@ -235,7 +237,7 @@ MAP_URLS = [
     "maps:stage-move", "maps:stage-delete", "maps:card-add", "maps:card-update",
     "maps:card-move", "maps:card-mot", "maps:card-delete", "maps:emotion-add",
     "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
-    "maps:card-dot", "maps:private-delete",
+    "maps:card-dot", "maps:private-delete", "maps:share-rotate",
 ]  # fmt: skip
 
 

@@ -24,8 +24,8 @@ from maps.models import JourneyMap
 from workshops import presence
 from workshops.models import Area, Participant, Team, Workshop
 
-# Session keys: {workshop id: participant id}, [workshop ids readable by link] and
-# [map ids readable by link].
+# Session keys: {workshop id: participant id}, {workshop id: the read-only link's token} and
+# {map id: the map link's token}. The token is kept so that rotating a link ends its access.
 PARTICIPANTS = "jm_participants"
 VIEWS = "jm_views"
 MAP_VIEWS = "jm_map_views"
@@ -73,12 +73,30 @@ def remember_participant(request: HttpRequest, participant: Participant) -> None
     request.session[PARTICIPANTS] = joined
 
 
+def _links(session, key: str) -> dict:
+    links = session.get(key)
+    return links if isinstance(links, dict) else {}
+
+
 def remember_viewer(request: HttpRequest, workshop: Workshop) -> None:
-    request.session[VIEWS] = sorted(set(request.session.get(VIEWS, [])) | {workshop.pk})
+    request.session[VIEWS] = {
+        **_links(request.session, VIEWS),
+        str(workshop.pk): workshop.view_token,
+    }
 
 
 def remember_map_viewer(request: HttpRequest, journey_map: JourneyMap) -> None:
-    request.session[MAP_VIEWS] = sorted(set(request.session.get(MAP_VIEWS, [])) | {journey_map.pk})
+    links = _links(request.session, MAP_VIEWS)
+    request.session[MAP_VIEWS] = {**links, str(journey_map.pk): journey_map.view_token}
+
+
+def holds_link(session, workshop: Workshop) -> bool:
+    """This browser opened the workshop's read-only link, and it has not been rotated since."""
+    return _links(session, VIEWS).get(str(workshop.pk)) == workshop.view_token
+
+
+def holds_map_link(session, journey_map: JourneyMap) -> bool:
+    return _links(session, MAP_VIEWS).get(str(journey_map.pk)) == journey_map.view_token
 
 
 def role_for(user, session, journey_map: JourneyMap) -> Role | None:
@@ -93,9 +111,9 @@ def role_for(user, session, journey_map: JourneyMap) -> Role | None:
                 return Role(PARTICIPANT, team=team, participant=participant)
             if team.workshop.gallery_open:
                 return Role(GUEST, team=team, participant=participant)
-        if team.workshop_id in session.get(VIEWS, []):
+        if holds_link(session, team.workshop):
             return Role(VIEWER, team=team, whole_workshop=True)
-    if journey_map.pk in session.get(MAP_VIEWS, []):
+    if holds_map_link(session, journey_map):
         return Role(VIEWER, team=team)
     return None
 
@@ -103,7 +121,7 @@ def role_for(user, session, journey_map: JourneyMap) -> Role | None:
 def can_read_workshop(request: HttpRequest, workshop: Workshop) -> bool:
     """Every team's map at once: facilitators, the workshop's read-only link, and its
     participants while the facilitator has the gallery open."""
-    if can_edit_maps(request.user) or workshop.pk in request.session.get(VIEWS, []):
+    if can_edit_maps(request.user) or holds_link(request.session, workshop):
         return True
     return workshop.gallery_open and participant_in(request.session, workshop.pk) is not None
 

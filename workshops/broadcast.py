@@ -22,14 +22,26 @@ def room_group(map_id: int) -> str:
     return f"map.{map_id}"
 
 
-def participant_group(participant_id: int) -> str:
-    return f"participant.{participant_id}"
+def member_group(key: str) -> str:
+    """Every socket of one person: "p<participant>", "u<user>" or "v<session>"."""
+    return f"member.{key}"
 
 
 def kick(participant_id: int) -> None:
     """Close the sockets of a removed participant, once the removal is committed."""
-    group = participant_group(participant_id)
+    group = member_group(f"p{participant_id}")
     transaction.on_commit(lambda: _group_send(group, {"type": "room.kicked"}))
+
+
+def recheck_member(key: str) -> None:
+    """Someone's access may have ended (they logged out): their sockets ask again."""
+    group = member_group(key)
+    transaction.on_commit(lambda: _group_send(group, {"type": "room.recheck"}))
+
+
+def recheck_room(map_id: int) -> None:
+    """A map's link was rotated: every socket in its room asks again whether it may stay."""
+    transaction.on_commit(lambda: _group_send(room_group(map_id), {"type": "room.recheck"}))
 
 
 def map_changed(journey_map, html: str, *, by: str = "") -> int:

@@ -4,17 +4,22 @@ writes no model: every change goes through the HTTP views."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+from importlib import import_module
+from types import SimpleNamespace
 
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user
 
 from workshops import access, presence
-from workshops.broadcast import participant_group, room_group
+from workshops.broadcast import member_group, room_group
 
 # Frames from browsers are tiny (ping, editing); anything larger is refused.
 MAX_FRAME = 16 * 1024
@@ -23,8 +28,14 @@ MAX_FRAME = 16 * 1024
 ANNOUNCE_EVERY = 4
 
 
+def recheck_seconds() -> float:
+    """How often an open socket asks again whether its session may still be in the room:
+    access that ended without a push (a session expired, a row changed in the admin)."""
+    return float(getattr(settings, "SOCKET_RECHECK_SECONDS", 60))
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
-    group = own_group = None
+    group = own_group = rechecking = None
 
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
@@ -48,15 +59,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.pings = 0
         self.group = room_group(member["map_id"])
         await self.channel_layer.group_add(self.group, self.channel_name)
-        if member["participant"]:
-            # Removing the participant closes this socket (workshops.broadcast.kick).
-            self.own_group = participant_group(member["participant"])
-            await self.channel_layer.group_add(self.own_group, self.channel_name)
+        # This person's sockets: removal (broadcast.kick) and logout (recheck_member) reach it.
+        self.own_group = member_group(member["user"])
+        await self.channel_layer.group_add(self.own_group, self.channel_name)
         await self.accept()
+        self.rechecking = asyncio.ensure_future(self.recheck_every(recheck_seconds()))
         await self.send_json({"type": "welcome", "member": self.member})
         await self.announce("join")
 
     async def disconnect(self, code):
+        if self.rechecking:
+            self.rechecking.cancel()
         if self.own_group:
             await self.channel_layer.group_discard(self.own_group, self.channel_name)
         if self.group:
@@ -110,6 +123,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def room_go(self, message):
         await self.send_json({"type": "go", "url": message["url"]})
+
+    async def recheck_every(self, seconds: float):
+        while True:
+            await asyncio.sleep(seconds)
+            await self.room_recheck({})
+
+    async def room_recheck(self, message):
+        if not await database_sync_to_async(self.still_allowed)():
+            await self.send_json({"type": "error", "reason": "access ended"})
+            await self.close(code=4403, reason="access ended")
+
+    def still_allowed(self) -> bool:
+        """Ask access.py again with the session as it is now in the store, not as it was
+        when the socket opened: a logout deletes it, a removal or a rotated link voids it."""
+        key = self.scope["session"].session_key
+        session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        scope = {**self.scope, "session": session}
+        scope["user"] = get_user(SimpleNamespace(session=session))
+        member = access.member_for_socket(scope, self.member["map_id"])
+        return member is not None and member["user"] == self.member["user"]
 
     async def room_kicked(self, message):
         await self.send_json({"type": "error", "reason": "removed from the workshop"})

@@ -182,6 +182,11 @@ class Workshop(models.Model):
         self.join_token, self.join_code = new_token(), new_code()
         self.save(update_fields=["join_token", "join_code"])
 
+    def rotate_view(self) -> None:
+        """A new read-only link: whoever opened the old one loses access (sockets too)."""
+        self.view_token = new_token()
+        self.save(update_fields=["view_token"])
+
     @property
     def code_display(self) -> str:
         return f"{self.join_code[:3]} {self.join_code[3:]}"

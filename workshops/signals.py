@@ -1,12 +1,14 @@
-"""Changes made outside the board views (admin, management commands) reach the room too."""
+"""Changes made outside the board views (admin, management commands) reach the room too,
+and a logout reaches that person's open sockets."""
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
-from workshops.broadcast import map_touched, send
+from workshops.broadcast import map_touched, recheck_member, send
 
 
 def _map_ids(instance) -> list[int]:
@@ -31,7 +33,13 @@ def _map_deleted(sender, instance, **kwargs):
     transaction.on_commit(lambda: send(map_id, {"type": "room.closed"}))
 
 
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        recheck_member(f"u{user.pk}")  # the session is gone: each socket finds that out
+
+
 def connect() -> None:
+    user_logged_out.connect(_logged_out, dispatch_uid="jm-logout-closes-sockets")
     post_delete.connect(_map_deleted, sender=JourneyMap, dispatch_uid="jm-room-closed")
     for model in (JourneyMap, Persona, Stage, Card, EmotionCard, ActionPlan):
         post_save.connect(_changed, sender=model, dispatch_uid=f"jm-push-save-{model.__name__}")

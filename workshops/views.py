@@ -186,6 +186,12 @@ def control(request, workshop_id: int, action: str):
         workshop.rotate_join()
         messages.success(request, _("New join link and code: the old ones no longer work."))
         return redirect(console_url(workshop))
+    elif action == "rotate-view":
+        workshop.rotate_view()
+        for team in workshop.teams.all():
+            broadcast.recheck_room(team.journey_map_id)
+        messages.success(request, _("New read-only link: the old one no longer opens anything."))
+        return redirect(console_url(workshop))
     else:
         raise Http404
     room.push_state(request, workshop, by=who(request))
