@@ -9,8 +9,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/journeymap
 RUN_DEBS := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) fonts-noto-color-emoji chromium poppler-utils
 PYTEST_ARGS ?=
+# axe-core for the accessibility checks of the browser tests, from the npm registry.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres lint format bench install debs-run debs-test clean
+.PHONY: run test test-sqlite test-postgres lint format bench install debs-run debs-test axe clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +41,13 @@ debs-run:
 debs-test:
 	$(call install_debs,$(TEST_DEBS))
 
+$(AXE):
+	@command -v npm >/dev/null || { echo "Installing npm from Debian"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 var/secret_key:
 	mkdir -p var
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
@@ -57,7 +67,7 @@ run: install debs-run var/secret_key
 
 # The whole suite, once on SQLite and once on PostgreSQL. STRICT=1 (CI) turns every skip
 # for a missing service, font or browser into a failure.
-test: install debs-test test-sqlite test-postgres
+test: install debs-test $(AXE) test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)

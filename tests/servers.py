@@ -58,7 +58,10 @@ class Daphne:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Daphne:
-        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+        # Not DJANGO_ALLOW_ASYNC_UNSAFE (the browser tests set it for their own thread): the
+        # server under test keeps Django's async safety checks.
+        skip = {"REDIS_URL", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env = {k: v for k, v in os.environ.items() if k not in skip}
         env.update(
             DATABASE_URL=test_database_url(),
             DEBUG="0",
