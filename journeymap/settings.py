@@ -123,6 +123,25 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache every process shares: rate limits and the count of each person's open sockets
+# (journeymap/ratelimit.py). Redis with REDIS_URL; else this process's memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("REDIS_PREFIX", "journeymap"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per person: changes a minute (a fast team writes a card every few seconds; a flood is
+# refused with 429), socket frames per 10 s (a browser sends a ping every 25 s and a note when
+# an editor opens), and sockets open at once (tabs and devices).
+WRITES_PER_MINUTE = int(os.environ.get("WRITES_PER_MINUTE", 240))
+FRAMES_PER_10S = int(os.environ.get("FRAMES_PER_10S", 100))
+SOCKETS_PER_PERSON = int(os.environ.get("SOCKETS_PER_PERSON", 12))
+
 # Channel layer: Redis when REDIS_URL is set (a room spans daphne processes), else in-memory.
 REDIS_HOST = {
     "address": os.environ.get("REDIS_URL", ""),

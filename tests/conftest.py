@@ -88,6 +88,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count per person and minute in the (in-process) cache; ids repeat across
+    tests, so each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def redis_url():
     need(redis_reachable(), f"Redis is not reachable at {REDIS_URL}; start redis-server.")

@@ -44,10 +44,11 @@ class Daphne:
         layer: str = "pubsub",
         name="daphne",
         args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ):
         self.port = port or free_port()
         self.redis_url, self.prefix, self.layer, self.name = redis_url, prefix, layer, name
-        self.args = args
+        self.args, self.extra_env = args, env or {}
         self.process: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"{name}-{self.port}.log"
@@ -73,6 +74,7 @@ class Daphne:
         )
         if self.redis_url:
             env.update(REDIS_URL=self.redis_url, REDIS_PREFIX=self.prefix, REDIS_LAYER=self.layer)
+        env.update(self.extra_env)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [

@@ -23,7 +23,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def two_daphnes(redis_url, request):
     prefix = f"jm-test-{uuid.uuid4().hex[:8]}"
     servers = [
-        Daphne(redis_url=redis_url, prefix=prefix, layer=request.param, name=f"daphne-{n}")
+        Daphne(
+            redis_url=redis_url,
+            prefix=prefix,
+            layer=request.param,
+            name=f"daphne-{n}",
+            # One session stands for the 300 people of the room test.
+            env={"SOCKETS_PER_PERSON": "1000"},
+        )
         for n in "AB"
     ]
     for server in servers:

@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from journeymap import ratelimit
 from maps.models import JourneyMap
 from workshops import presence
 from workshops.models import Area, Participant, Team, Workshop
@@ -35,6 +37,14 @@ EDITOR, PARTICIPANT, VIEWER, GUEST = "editor", "participant", "viewer", "guest"
 
 class WriteRefused(Exception):
     """A reader tried to write: answered 403 with the message (see RefusalMiddleware)."""
+
+    status = 403
+
+
+class TooFast(WriteRefused):
+    """Changes faster than a person makes them: answered 429, nothing changed."""
+
+    status = 429
 
 
 @dataclass
@@ -184,6 +194,13 @@ def get_map_for_edit(request: HttpRequest, map_id: int, area: str | None = None)
     state at least as new as its own."""
     journey_map = get_map(request, map_id, lock=request.method == "POST")
     role = request.role
+    if request.method == "POST" and role.kind in (EDITOR, PARTICIPANT):
+        limit = settings.WRITES_PER_MINUTE
+        if not ratelimit.hit(f"writes:{author_key(request)}", limit, 60):
+            raise TooFast(
+                _("Slow down: at most %(n)d changes a minute. Wait a moment and try again.")
+                % {"n": limit}
+            )
     if role.kind == VIEWER:
         raise WriteRefused(_("This is a read-only link: it shows the map but cannot change it."))
     if role.kind == GUEST:
@@ -277,9 +294,9 @@ class RefusalMiddleware:
         if not isinstance(exception, WriteRefused):
             return None
         if getattr(request, "htmx", False):
-            return HttpResponse(str(exception), status=403, content_type="text/plain")
+            return HttpResponse(str(exception), status=exception.status, content_type="text/plain")
         back = request.headers.get("Referer", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = "/"
         context = {"message": exception, "back": back}
-        return render(request, "workshops/refused.html", context, status=403)
+        return render(request, "workshops/refused.html", context, status=exception.status)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from importlib import import_module
 from types import SimpleNamespace
 
+from asgiref.sync import sync_to_async
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -18,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user
 
+from journeymap.ratelimit import Gauge
 from workshops import access, presence
 from workshops.broadcast import member_group, room_group
 
@@ -35,7 +38,7 @@ def recheck_seconds() -> float:
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
-    group = own_group = rechecking = None
+    group = own_group = rechecking = sockets = None
 
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
@@ -54,6 +57,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if member is None:
             await self.close(code=4403)
             return
+        # One person's open sockets, counted across processes: tabs and devices, not a flood.
+        sockets = Gauge(f"sockets:{member['user']}", ttl=int(recheck_seconds() * 3) + 1)
+        if not await sync_to_async(sockets.take)(settings.SOCKETS_PER_PERSON):
+            await self.close(code=4429)
+            return
+        self.sockets = sockets
+        self.frames, self.frames_since = 0, time.monotonic()
         self.member = {**member, "id": self.channel_name, "card": None}
         self.roster = presence.Roster(self.member)
         self.pings = 0
@@ -70,6 +80,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.rechecking:
             self.rechecking.cancel()
+        if self.sockets:
+            await sync_to_async(self.sockets.give_back)()
+            self.sockets = None
         if self.own_group:
             await self.channel_layer.group_discard(self.own_group, self.channel_name)
         if self.group:
@@ -79,6 +92,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None or len(text_data or "") > MAX_FRAME:
             await self.close(code=1009, reason="frame too large or not text")
+            return
+        if self.too_many_frames():
+            await self.close(code=4429, reason="too many frames")
             return
         try:
             frame = json.loads(text_data)
@@ -124,9 +140,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def room_go(self, message):
         await self.send_json({"type": "go", "url": message["url"]})
 
+    def too_many_frames(self) -> bool:
+        now = time.monotonic()
+        if now - self.frames_since > 10:
+            self.frames, self.frames_since = 0, now
+        self.frames += 1
+        return self.frames > settings.FRAMES_PER_10S
+
     async def recheck_every(self, seconds: float):
         while True:
             await asyncio.sleep(seconds)
+            await sync_to_async(self.sockets.touch)()  # still open: keep it counted
             await self.room_recheck({})
 
     async def room_recheck(self, message):

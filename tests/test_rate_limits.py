@@ -1,0 +1,90 @@
+"""A flood is slowed or cut off; everyone else keeps working."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import Client
+from django.urls import reverse
+
+from journeymap import ratelimit
+from maps.models import Card
+from tests.test_workshop_sockets import ORIGIN, connect, cookie_of, make_world, receive
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.mark.django_db
+def test_a_flood_of_writes_is_refused_with_429_and_others_keep_writing(workshop, join, settings):
+    settings.WRITES_PER_MINUTE = 5
+    team_map = workshop.teams.get(name="팀 A").journey_map
+    stage = team_map.stages.first()
+    flooder, colleague = join(workshop, "팀 A", "홍수"), join(workshop, "팀 A", "동료")
+    path = reverse("maps:card-add", args=[team_map.pk])
+    answers = [
+        flooder.post(path, {"stage": stage.pk, "lane": "action", "text": f"{i}"}, **HTMX)
+        for i in range(8)
+    ]
+    assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
+    assert answers[-1]["Content-Type"].startswith("text/plain")
+    assert "5" in answers[-1].content.decode()
+    assert Card.objects.count() == 5
+    other = colleague.post(path, {"stage": stage.pk, "lane": "action", "text": "동료"}, **HTMX)
+    assert other.status_code == 200 and Card.objects.count() == 6
+
+
+def test_the_window_counts_and_a_new_window_starts_again(settings):
+    assert [ratelimit.hit("t:key", 3, 3600) for _ in range(5)] == [True] * 3 + [False] * 2
+    assert ratelimit.hit("t:other", 3, 3600)
+
+
+def test_a_gauge_holds_at_most_its_limit_and_gives_back():
+    gauge = ratelimit.Gauge("t:sockets", ttl=60)
+    assert [gauge.take(2) for _ in range(3)] == [True, True, False]
+    gauge.give_back()
+    assert gauge.take(2) is True
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_socket_flooding_frames_is_cut_off_and_the_room_goes_on(
+    django_user_model, settings
+):
+    settings.FRAMES_PER_10S = 20
+    _workshop, team_map, clients = await make_world(django_user_model)
+    flooder, ok, _ = await connect(team_map.pk, [ORIGIN, cookie_of(clients["team_a"])])
+    calm, calm_ok, _ = await connect(team_map.pk, [ORIGIN, cookie_of(clients["facilitator"])])
+    assert ok and calm_ok
+    for _ in range(60):
+        await flooder.send_to(text_data=json.dumps({"type": "ping"}))
+    while True:
+        output = await flooder.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            break
+    assert output["code"] == 4429
+    await calm.send_to(text_data=json.dumps({"type": "ping"}))
+    await receive(calm, "pong")
+    await calm.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_one_person_cannot_open_unbounded_sockets(django_user_model, settings):
+    settings.SOCKETS_PER_PERSON = 2
+    _workshop, team_map, clients = await make_world(django_user_model)
+    headers = [ORIGIN, cookie_of(clients["team_a"])]
+    first, ok1, _ = await connect(team_map.pk, headers)
+    second, ok2, _ = await connect(team_map.pk, headers)
+    third, ok3, code = await connect(team_map.pk, headers)
+    assert (ok1, ok2, ok3, code) == (True, True, False, 4429)
+    # Someone else is not affected, and closing one frees a place.
+    other, ok_other, _ = await connect(team_map.pk, [ORIGIN, cookie_of(clients["facilitator"])])
+    assert ok_other
+    await first.disconnect()
+    again, ok_again, _ = await connect(team_map.pk, headers)
+    assert ok_again
+    for communicator in (second, other, again):
+        await communicator.disconnect()
+    assert await sync_to_async(Client().get)("/healthz") is not None
