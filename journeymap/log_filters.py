@@ -21,3 +21,19 @@ class ShutdownCleanup(logging.Filter):
         if record.exc_info and record.msg.startswith("Unexpected exception while cleaning-up"):
             return not isinstance(record.exc_info[1], asyncio.CancelledError)
         return True
+
+
+class DatabaseDown(logging.Filter):
+    """A request that failed because the database was unreachable is answered 503 and
+    retried by the browser (journeymap/errors.py): log one line that says so, not a traceback
+    that reads like a bug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from journeymap.errors import database_down
+
+        if record.exc_info and database_down(record.exc_info[1]):
+            record.msg = "database unreachable (answered 503, the browser retries): %s: %s"
+            record.args = (record.exc_info[1].__class__.__name__, str(record.exc_info[1])[:200])
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -227,8 +227,16 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"shutdown_cleanup": {"()": "journeymap.log_filters.ShutdownCleanup"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["shutdown_cleanup"]}},
+    "filters": {
+        "shutdown_cleanup": {"()": "journeymap.log_filters.ShutdownCleanup"},
+        "database_down": {"()": "journeymap.log_filters.DatabaseDown"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["shutdown_cleanup", "database_down"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each SVG style it skips and each layout step: not for server logs.
     "loggers": {"daphne": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},

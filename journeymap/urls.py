@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# An unreachable database answers 503 "not saved, retrying" (journeymap/errors.py).
+handler500 = "journeymap.errors.server_error"

@@ -45,6 +45,8 @@
   document.addEventListener("htmx:sendError", () => toast(body.dataset.msgNetwork));
   document.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
+    // A form whose database was away is marked and resent by live.js, without a toast each time.
+    if (xhr.status === 503 && document.getElementById("live") && event.detail.elt.closest && event.detail.elt.closest("form")) return;
     // A refusal that says why (a closed lane, a locked board) is shown as it is.
     const type = xhr.getResponseHeader("Content-Type") || "";
     if (type.startsWith("text/plain") && xhr.responseText && xhr.responseText.length < 400) {

@@ -230,13 +230,13 @@
   });
 
   // Edits that could not be sent stay on screen, marked, with a retry.
-  document.addEventListener("htmx:sendError", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("form");
-    if (!form || form.querySelector(".unsent")) return;
+  function markUnsent(form, text) {
+    const old = form.querySelector(".unsent");
+    if (old) old.remove();
     const note = document.createElement("p");
     note.className = "unsent";
     note.setAttribute("role", "alert");
-    note.textContent = root.dataset.labelUnsent || "Not saved.";
+    note.textContent = text;
     const retry = document.createElement("button");
     retry.type = "button";
     retry.className = "small";
@@ -244,6 +244,29 @@
     retry.addEventListener("click", () => { note.remove(); form.requestSubmit(); });
     note.append(" ", retry);
     form.append(note);
+    return note;
+  }
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && !form.querySelector(".unsent")) markUnsent(form, root.dataset.labelUnsent || "Not saved.");
+  });
+  // The server is up but its database is not (503): not saved, and sent again by itself
+  // after the Retry-After pause, a few times, then left to the retry button. The form keeps
+  // its client_token, so however many times it goes, it lands once.
+  document.addEventListener("htmx:responseError", (event) => {
+    const xhr = event.detail.xhr;
+    const form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (xhr.status !== 503 || !form) return;
+    const tries = Number(form.dataset.retries || 0);
+    const note = markUnsent(form, xhr.responseText || root.dataset.labelUnsent || "Not saved.");
+    if (tries >= 10) return;
+    form.dataset.retries = String(tries + 1);
+    const wait = Math.min(30, Number(xhr.getResponseHeader("Retry-After")) || 3) * 1000;
+    setTimeout(() => { if (document.contains(note)) { note.remove(); form.requestSubmit(); } }, wait);
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && event.detail.successful) delete form.dataset.retries;
   });
 
   // "Bring everyone here" from the facilitator's console moves participants only.
