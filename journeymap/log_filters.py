@@ -37,3 +37,20 @@ class DatabaseDown(logging.Filter):
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+class RedisAway(logging.Filter):
+    """While Redis is unreachable, channels-redis's pub/sub reader logs the same connection
+    error with a traceback every second until it reconnects (by itself). Keep one line each:
+    the pages are told live updates are paused (workshops/consumers.py check_layer)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.msg.startswith("Unexpected exception in receive task"):
+            from redis.exceptions import ConnectionError, TimeoutError
+
+            error = record.exc_info[1]
+            if isinstance(error, (ConnectionError, TimeoutError, OSError)):
+                record.msg, record.args = "Redis unreachable, retrying: %r", (error,)
+                record.exc_info, record.exc_text = None, None
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

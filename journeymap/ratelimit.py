@@ -21,8 +21,8 @@ def fail_open(function):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except Exception:
-            log.warning("rate limit not applied: the cache is unreachable", exc_info=True)
+        except Exception as error:
+            log.warning("rate limit not applied: the cache is unreachable: %r", error)
             return True
 
     return wrapper

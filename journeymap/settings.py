@@ -230,11 +230,12 @@ LOGGING = {
     "filters": {
         "shutdown_cleanup": {"()": "journeymap.log_filters.ShutdownCleanup"},
         "database_down": {"()": "journeymap.log_filters.DatabaseDown"},
+        "redis_away": {"()": "journeymap.log_filters.RedisAway"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["shutdown_cleanup", "database_down"],
+            "filters": ["shutdown_cleanup", "database_down", "redis_away"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

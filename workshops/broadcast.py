@@ -102,8 +102,8 @@ def _group_send(group: str, message: dict) -> None:
         else:  # called from sync code on an event loop's thread: schedule, don't block it
             _pending.add(task := loop.create_task(group_send(group, message)))
             task.add_done_callback(_pending.discard)
-    except Exception:  # the database has the change; clients catch up on their next check
-        log.exception("push to %s failed", group)
+    except Exception as error:  # the database has the change; clients catch up on their own
+        log.warning("push to %s failed (the channel layer is unreachable?): %r", group, error)
 
 
 _pending: set = set()

@@ -37,8 +37,14 @@ def recheck_seconds() -> float:
     return float(getattr(settings, "SOCKET_RECHECK_SECONDS", 60))
 
 
+# How long an echo through the channel layer may take before live updates count as paused.
+ECHO_WAIT = 3
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
     group = own_group = rechecking = sockets = None
+    layer_ok = True
+    echoes_sent = echoes_heard = 0
 
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
@@ -64,6 +70,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.sockets = sockets
         self.frames, self.frames_since = 0, time.monotonic()
+        self.checks: set[asyncio.Future] = set()
         self.member = {**member, "id": self.channel_name, "card": None}
         self.roster = presence.Roster(self.member)
         self.pings = 0
@@ -80,6 +87,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.rechecking:
             self.rechecking.cancel()
+        for check in list(getattr(self, "checks", ())):
+            check.cancel()
         if self.sockets:
             await sync_to_async(self.sockets.give_back)()
             self.sockets = None
@@ -104,6 +113,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if kind == "ping":
             await self.send_json({"type": "pong"})
+            check = asyncio.ensure_future(self.check_layer())
+            self.checks.add(check)  # held, so it is not collected while it waits
+            check.add_done_callback(self.checks.discard)
             self.pings += 1
             if self.pings % ANNOUNCE_EVERY == 0:
                 await self.announce("here")
@@ -139,6 +151,36 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def room_go(self, message):
         await self.send_json({"type": "go", "url": message["url"]})
+
+    async def check_layer(self):
+        """Each ping also sends an echo to this socket through the channel layer (Redis in
+        production). If it fails or does not come back, the pushes of others are not coming
+        either: tell the page, which then re-reads the board from the database on its own."""
+        self.echoes_sent += 1
+        sent = self.echoes_sent
+        try:
+            message = {"type": "room.echo", "n": sent}
+            await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
+        except Exception:
+            await self.layer_down()
+            return
+        await asyncio.sleep(ECHO_WAIT)
+        if self.echoes_heard < sent:
+            await self.layer_down()
+
+    async def layer_down(self):
+        if self.layer_ok:
+            self.layer_ok = False
+            await self.send_json({"type": "paused"})
+
+    async def room_echo(self, message):
+        self.echoes_heard = max(self.echoes_heard, message["n"])
+        if not self.layer_ok:
+            # Back. A restarted Redis has forgotten the groups: join them again (idempotent).
+            for group in (self.group, self.own_group):
+                await self.channel_layer.group_add(group, self.channel_name)
+            self.layer_ok = True
+            await self.send_json({"type": "resumed"})
 
     def too_many_frames(self) -> bool:
         now = time.monotonic()

@@ -95,6 +95,9 @@
       else if (frame.type === "presence") onPresence(frame);
       else if (frame.type === "welcome") me = frame.member.id;
       else if (frame.type === "go") goTo(frame.url);
+      // The server's link to the others (Redis) is down: say so, and re-read on our own.
+      else if (frame.type === "paused") setStatus("paused");
+      else if (frame.type === "resumed") { setStatus("live"); resync(); }
     };
     socket.onclose = (event) => {
       socket = null;
@@ -113,7 +116,8 @@
       if (now - lastHeard > DEAD_AFTER) { socket.close(); return; } // half-open: start over
       send({ type: "ping" });
     }
-    if (now - lastChecked > QUIET) resync(); // cheap: 204 when nothing changed
+    const paused = root.dataset.liveState === "paused";
+    if (paused || now - lastChecked > QUIET) resync(); // cheap: 204 when nothing changed
     for (const [id, member] of members) {
       if (id !== me && now - member.seen > MEMBER_TTL) members.delete(id);
     }
