@@ -60,10 +60,18 @@ def journey_map_url(journey_map: JourneyMap) -> str:
 PUSH_MARK = "<!--journeymap-push-->"
 
 
-def _done(request, journey_map: JourneyMap, html: str, *, primary: str = "") -> HttpResponse:
+def _done(
+    request, journey_map: JourneyMap, html: str, *, primary: str = "", resent: bool = False
+) -> HttpResponse:
     """Push what changed to the room; answer the editor with the same push (and `primary`,
     which replaces the element that made the request). The answer carries the push's sequence
     number, so live.js applies it once and in order, whichever way it arrives first."""
+    if resent:
+        # The add landed before and the room heard of it then: nothing new to push. The
+        # sender, who may have missed it, gets the parts as they are now (swapped by id).
+        if not request.htmx:
+            return redirect(journey_map_url(journey_map))
+        return HttpResponse(primary + html)
     seq = broadcast.map_changed(journey_map, html, by=who(request))
     if not request.htmx:
         return redirect(journey_map_url(journey_map))
@@ -96,11 +104,13 @@ def _create_once(queryset, form, **fields):
     token = form.cleaned_data.get("client_token")
     existing = queryset.filter(client_token=token).first() if token else None
     if existing is not None:
+        existing.resent = True
         return existing
     obj = form.save(commit=False)
     for name, value in {"client_token": token, **fields}.items():
         setattr(obj, name, value)
     obj.save()
+    obj.resent = False
     return obj
 
 
@@ -326,6 +336,9 @@ def card_add(request, map_id: int):
     )
     if card.private_to:
         return _kept_private(request, journey_map, primary)
+    if card.resent:  # the whole cell, by id: appending again would show the card twice
+        html = fragments.render(request, journey_map, cells=[(card.stage_id, card.lane)])
+        return _done(request, journey_map, html, primary=primary, resent=True)
     # Only the new card travels, appended to its cell (pushes apply once, in order).
     html = fragments.render(request, journey_map, appended=[card.pk], curve=card.is_touchpoint)
     return _done(request, journey_map, html, primary=primary)
@@ -465,9 +478,8 @@ def emotion_add(request, map_id: int):
     )
     if emotion.private_to:
         return _kept_private(request, journey_map, primary)
-    return _done(
-        request, journey_map, _emotion_fragments(request, journey_map, emotion), primary=primary
-    )
+    html = _emotion_fragments(request, journey_map, emotion)
+    return _done(request, journey_map, html, primary=primary, resent=emotion.resent)
 
 
 @require_POST
@@ -539,7 +551,8 @@ def plan_add(request, map_id: int):
         return _partial(request, journey_map, "plan_add_form", context, status=422)
     plan = _create_once(journey_map.action_plans, form)
     primary = _fresh(request, journey_map, "plan_add_form", opportunity_id=plan.opportunity_id)
-    return _done(request, journey_map, _plan_fragments(request, journey_map, plan), primary=primary)
+    html = _plan_fragments(request, journey_map, plan)
+    return _done(request, journey_map, html, primary=primary, resent=plan.resent)
 
 
 @require_http_methods(["GET", "POST"])

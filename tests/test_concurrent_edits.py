@@ -90,9 +90,16 @@ def test_a_retried_add_creates_once(editor_client, journey_map, stages, name, da
     payload = {"stage": stages[0].pk, "client_token": token, **data}
     url = reverse(f"maps:{name}", args=[journey_map.pk])
     first = editor_client.post(url, payload, **HTMX)
+    journey_map.refresh_from_db()
+    seq = journey_map.seq
     again = editor_client.post(url, payload, **HTMX)
     assert first.status_code == again.status_code == 200
     assert model.objects.count() == 1
+    # The room heard of it the first time: the resend pushes nothing (no sequence number used),
+    # and its answer replaces parts by id; appending the card again would show it twice.
+    journey_map.refresh_from_db()
+    assert journey_map.seq == seq and "X-Journeymap-Seq" not in again.headers
+    assert "beforeend:" not in again.content.decode()
 
 
 def test_a_retried_action_plan_is_created_once(editor_client, journey_map, make_card):
