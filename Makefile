@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres lint format bench install debs-run debs-test axe clean
+.PHONY: run test test-sqlite test-postgres soak lint format bench install debs-run debs-test axe clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,16 @@ test-sqlite: install
 
 test-postgres: install
 	DATABASE_URL="$(or $(DATABASE_URL),$(PG_URL))" $(PY) -m pytest $(PYTEST_ARGS)
+
+# The convergence soak at full size (CI runs it short): 50 clients, 10,000 operations, on
+# SQLite and on PostgreSQL. Reports go to artifacts/soak-*.json; SOAK_SEED replays a failure.
+SOAK_CLIENTS ?= 50
+SOAK_OPERATIONS ?= 10000
+soak: install
+	env -u DATABASE_URL SOAK_CLIENTS=$(SOAK_CLIENTS) SOAK_OPERATIONS=$(SOAK_OPERATIONS) \
+	  $(PY) -m pytest -s tests/test_soak.py
+	DATABASE_URL="$(or $(DATABASE_URL),$(PG_URL))" SOAK_CLIENTS=$(SOAK_CLIENTS) \
+	  SOAK_OPERATIONS=$(SOAK_OPERATIONS) $(PY) -m pytest -s tests/test_soak.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -45,7 +45,8 @@ class RedisAway(logging.Filter):
     the pages are told live updates are paused (workshops/consumers.py check_layer)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.msg.startswith("Unexpected exception in receive task"):
+        quiet = ("Unexpected exception in receive task", "Unexpected exception while cleaning-up")
+        if record.exc_info and str(record.msg).startswith(quiet):
             from redis.exceptions import ConnectionError, TimeoutError
 
             error = record.exc_info[1]

@@ -50,17 +50,15 @@ class Gauge:
 
     @fail_open
     def take(self, limit: int) -> bool:
-        """Take one; False (and nothing taken) when `limit` are taken already."""
-        cache.add(self.key, 0, timeout=self.ttl)
+        """Take one; False (and nothing taken) when `limit` are taken already. One round trip
+        when the key exists (a socket opens while 300 others do: keep it short)."""
         try:
             count = cache.incr(self.key)
-        except ValueError:
-            cache.add(self.key, 1, timeout=self.ttl)
-            count = 1
+        except ValueError:  # the first one (or expired): start at 1, unless another just did
+            count = 1 if cache.add(self.key, 1, timeout=self.ttl) else cache.incr(self.key)
         if count > limit:
             self.give_back()
             return False
-        cache.touch(self.key, self.ttl)
         return True
 
     @fail_open

@@ -135,6 +135,12 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Drawn curves stay in each process (maps/curve.py): never waiting on, or failing with, Redis.
+CACHES["curves"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "curves",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 # Per person: changes a minute (a fast team writes a card every few seconds; a flood is
 # refused with 429), socket frames per 10 s (a browser sends a ping every 25 s and a note when
 # an editor opens), and sockets open at once (tabs and devices).

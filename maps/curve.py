@@ -16,7 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -365,6 +365,7 @@ def describe(data: CurveData) -> str:
 def render(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
     """The chart as SVG or PNG bytes, drawn once per (data, format, size, language)."""
     key = f"curve:{data.digest}:{fmt}:{width}x{height}:{get_language()}"
+    cache = caches["curves"]  # this process's memory: a redraw is cheaper than a round trip
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -19,6 +19,7 @@ from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user
+from redis.exceptions import RedisError
 
 from journeymap.ratelimit import Gauge
 from workshops import access, presence
@@ -39,12 +40,24 @@ def recheck_seconds() -> float:
 
 # How long an echo through the channel layer may take before live updates count as paused.
 ECHO_WAIT = 3
+# What a channel layer raises when its Redis is unreachable (redis-py's errors, and the OS's).
+LAYER_AWAY = (RedisError, OSError, TimeoutError)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
     group = own_group = rechecking = sockets = None
     layer_ok = True
     echoes_sent = echoes_heard = 0
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_AWAY:
+            # Channels needs the layer (Redis) to name this socket, and the core layer to
+            # receive on it: while it is away, close "try again later"; the page reconnects
+            # with backoff and re-reads the board meanwhile.
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": 1013})
 
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
@@ -65,7 +78,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         # One person's open sockets, counted across processes: tabs and devices, not a flood.
         sockets = Gauge(f"sockets:{member['user']}", ttl=int(recheck_seconds() * 3) + 1)
-        if not await sync_to_async(sockets.take)(settings.SOCKETS_PER_PERSON):
+        # Off the one thread the ORM calls share: 300 sockets may open at once.
+        taken = await sync_to_async(sockets.take, thread_sensitive=False)(
+            settings.SOCKETS_PER_PERSON
+        )
+        if not taken:
             await self.close(code=4429)
             return
         self.sockets = sockets
@@ -75,13 +92,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.roster = presence.Roster(self.member)
         self.pings = 0
         self.group = room_group(member["map_id"])
-        await self.channel_layer.group_add(self.group, self.channel_name)
         # This person's sockets: removal (broadcast.kick) and logout (recheck_member) reach it.
         self.own_group = member_group(member["user"])
-        await self.channel_layer.group_add(self.own_group, self.channel_name)
+        try:
+            for group in (self.group, self.own_group):
+                await self.channel_layer.group_add(group, self.channel_name)
+        except LAYER_AWAY:
+            # The layer (Redis) is away: open anyway, say "paused"; the first echo that comes
+            # back joins the groups (room_echo) and says "resumed".
+            self.layer_ok = False
         await self.accept()
         self.rechecking = asyncio.ensure_future(self.recheck_every(recheck_seconds()))
         await self.send_json({"type": "welcome", "member": self.member})
+        if not self.layer_ok:
+            await self.send_json({"type": "paused"})
         await self.announce("join")
 
     async def disconnect(self, code):
@@ -90,12 +114,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for check in list(getattr(self, "checks", ())):
             check.cancel()
         if self.sockets:
-            await sync_to_async(self.sockets.give_back)()
+            await sync_to_async(self.sockets.give_back, thread_sensitive=False)()
             self.sockets = None
-        if self.own_group:
-            await self.channel_layer.group_discard(self.own_group, self.channel_name)
+        with contextlib.suppress(*LAYER_AWAY):  # Redis away: its subscriptions went with it
+            for group in (self.own_group, self.group):
+                if group:
+                    await self.channel_layer.group_discard(group, self.channel_name)
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.announce("leave")
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -133,8 +158,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def announce(self, kind: str):
-        # Presence is best effort: a full queue must not break the socket.
-        with contextlib.suppress(ChannelFull):
+        # Presence is best effort: a full queue or an unreachable layer must not break the
+        # socket (the echo check tells the page when the layer is away).
+        with contextlib.suppress(ChannelFull, *LAYER_AWAY):
             await self.channel_layer.group_send(self.group, presence.event(kind, self.member))
 
     # Messages from the group -------------------------------------------------------------
@@ -161,7 +187,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         try:
             message = {"type": "room.echo", "n": sent}
             await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
-        except Exception:
+        except (TimeoutError, *LAYER_AWAY):
             await self.layer_down()
             return
         await asyncio.sleep(ECHO_WAIT)
@@ -177,8 +203,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.echoes_heard = max(self.echoes_heard, message["n"])
         if not self.layer_ok:
             # Back. A restarted Redis has forgotten the groups: join them again (idempotent).
-            for group in (self.group, self.own_group):
-                await self.channel_layer.group_add(group, self.channel_name)
+            try:
+                for group in (self.group, self.own_group):
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except LAYER_AWAY:
+                return  # not quite back: the next ping tries again
             self.layer_ok = True
             await self.send_json({"type": "resumed"})
 
@@ -192,7 +221,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def recheck_every(self, seconds: float):
         while True:
             await asyncio.sleep(seconds)
-            await sync_to_async(self.sockets.touch)()  # still open: keep it counted
+            # Still open: keep it counted.
+            await sync_to_async(self.sockets.touch, thread_sensitive=False)()
             await self.room_recheck({})
 
     async def room_recheck(self, message):
