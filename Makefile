@@ -97,6 +97,7 @@ bench: install
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/fanout.py
+	$(PY) benchmarks/flood.py
 	$(PY) benchmarks/table.py
 
 clean:

@@ -60,6 +60,19 @@ def korean_font_installed() -> bool:
     return "NanumGothic" in out.stdout
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `once` check something the database backend does not change (a cut
+    connection to PostgreSQL, the pages' accessibility, the settings): they run in the
+    PostgreSQL pass of `make test` only, so the two passes stay within the time budget.
+    Deselected, not skipped: STRICT=1 fails on skips."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("once") is None]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def _database_reachable():
     ok, reason = postgres_reachable()

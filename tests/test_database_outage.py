@@ -36,6 +36,8 @@ session.create()
 print(journey_map.pk, journey_map.stages.first().pk, session.session_key)
 """
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def behind_a_proxy():

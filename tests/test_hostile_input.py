@@ -19,7 +19,7 @@ from workshops.models import Participant
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -220,3 +220,66 @@ def test_importing_a_broken_or_hostile_file(world, cut, mangle, junk):
     if mangle != "truncate" or cut < 1:
         assert response.status_code == 422, response.content[:300]
     check(response, before)
+
+
+@SETTINGS
+@given(name=anything, profile=anything, quote=anything)
+def test_editing_the_persona(world, name, profile, quote):
+    before = state()
+    response = world["client"].post(
+        reverse("maps:persona-update", args=[world["map"].pk]),
+        {"name": name, "profile": profile, "quote": quote},
+        **HTMX,
+    )
+    check(response, before)
+
+
+@SETTINGS
+@given(name=anything, stage=st.one_of(st.just("own"), ids), direction=anything)
+def test_adding_renaming_and_moving_stages(world, name, stage, direction):
+    stage = world["stage"].pk if stage == "own" else stage
+    m = world["map"].pk
+    for path, data in (
+        (reverse("maps:stage-add", args=[m]), {"name": name}),
+        (f"/maps/{m}/stages/{stage}/rename/", {"name": name}),
+        (f"/maps/{m}/stages/{stage}/move/", {"direction": direction}),
+    ):
+        before = state()
+        check(world["client"].post(path, data, **HTMX), before)
+
+
+@SETTINGS
+@given(
+    direction=anything,
+    stage=st.one_of(st.just("other map's"), ids),
+    position=st.one_of(st.integers(-10, 10**9), anything),
+)
+def test_moving_a_card(world, direction, stage, position):
+    stage = world["other_stage"].pk if stage == "other map's" else stage
+    before = state()
+    response = world["client"].post(
+        reverse("maps:card-move", args=[world["map"].pk, world["touchpoint"].pk]),
+        {"direction": direction, "stage": stage, "position": position},
+        **HTMX,
+    )
+    check(response, before)
+    assert Card.objects.get(pk=world["touchpoint"].pk).stage.journey_map_id == world["map"].pk
+
+
+@SETTINGS
+@given(
+    action=st.sampled_from(["vote-open", "private-start", "mot-top", "extend", "step", "go"]),
+    lane=anything,
+    number=st.one_of(st.integers(-5, 10**6), anything),
+)
+def test_console_controls(world, workshop, action, lane, number):
+    before = state()
+    response = world["client"].post(
+        reverse("workshops:control", args=[workshop.pk, action]),
+        {"lane": lane, "dots": number, "areas": lane, "count": number, "minutes": number,
+         "step": number, "where": lane},
+        **HTMX,
+    )  # fmt: skip
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code >= 400:
+        assert state() == before

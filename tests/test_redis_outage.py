@@ -18,7 +18,7 @@ from tests.faults import Proxy
 from tests.servers import Daphne
 from tests.test_multiprocess import add_card_through, editor_session, socket_to  # noqa: F401
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.once, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
 async def frame_of(socket, kind: str, timeout: float):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINT = (
     "import json, django; from django.conf import settings as s; django.setup(); "
@@ -18,6 +20,8 @@ PRINT = (
     "'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, "
     "'secure': getattr(s, 'SESSION_COOKIE_SECURE', None)}))"
 )
+
+pytestmark = pytest.mark.once
 
 
 def settings_with(tmp_path, **env):

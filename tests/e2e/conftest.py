@@ -66,6 +66,28 @@ def page(browser):
 
 
 @pytest.fixture
+def screens(browser, artifacts):
+    """open(name): a page in a browser context of its own, like one person's laptop. Each is
+    watched (script errors, anything the policy refused) and saved as artifacts/<name>.png
+    when the test ends."""
+    opened = []
+
+    def open_screen(name: str):
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
+        page = context.new_page()
+        errors: list = []
+        watch(page, errors)
+        opened.append((name, page, errors))
+        return page
+
+    yield open_screen
+    for name, page, errors in opened:
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        page.context.close()
+        assert not errors, (name, errors)
+
+
+@pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

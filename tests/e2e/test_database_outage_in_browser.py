@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import watch
 from tests.test_database_outage import behind_a_proxy, cards_named  # noqa: F401
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.once, pytest.mark.browser]
 
 
 def test_an_edit_made_while_the_database_is_away_is_resent_and_lands_once(

@@ -12,31 +12,14 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from maps.models import Card, EmotionCard
-from tests.e2e.conftest import watch
+from tests.e2e.conftest import ARTIFACTS
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def screens(browser, artifacts):
-    opened = []
-
-    def open_screen(name):
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
-        page = context.new_page()
-        errors = []
-        watch(page, errors)
-        opened.append((page, errors))
-        return page
-
-    def shot(page, name):
-        page.screenshot(path=str(artifacts / f"full-workshop-{name}.png"), full_page=True)
-
-    yield open_screen, shot
-    for page, errors in opened:
-        page.context.close()
-        assert not errors, errors
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"full-workshop-{name}.png"), full_page=True)
 
 
 def join(page, url, name, team):
@@ -85,20 +68,22 @@ def add_emotion(page, card, score, words):
 def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    open_screen, shot = screens
+    open_screen = screens
     url = daphne.url
     workshop = Workshop.objects.get()
     team_1, team_2 = workshop.teams.all()
     stages_1 = list(team_1.journey_map.stages.all())
     stages_2 = list(team_2.journey_map.stages.all())
 
-    host = open_screen("console")
+    host = open_screen("full-workshop-console")
     host.goto(f"{url}/login/")
     host.fill("input[name=username]", "facilitator")
     host.fill("input[name=password]", "journeymap-demo")
     host.click("button.primary")
     host.goto(f"{url}/workshops/{workshop.pk}/")
-    minji, seoyeon, junho = open_screen("minji"), open_screen("seoyeon"), open_screen("junho")
+    minji, seoyeon, junho = (
+        open_screen(f"full-workshop-{n}") for n in ("minji", "seoyeon", "junho")
+    )
     join(minji, url, "김민지", team_1)
     join(seoyeon, url, "이서연", team_1)
     join(junho, url, "박준호", team_2)
@@ -213,4 +198,3 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
     junho.wait_for_url(f"{url}/maps/{team_2.journey_map_id}/")
     pdf = host.request.get(f"{url}/workshops/{workshop.pk}/export.pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    shot(host, "console")

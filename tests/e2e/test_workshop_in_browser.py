@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import watch
 from workshops.models import Participant, Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,32 +19,13 @@ def clock_seconds(page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
-@pytest.fixture
-def contexts(browser, artifacts):
-    opened = []
-
-    def open_context(name):
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
-        page = context.new_page()
-        errors = []
-        watch(page, errors)
-        opened.append((name, page, errors))
-        return page
-
-    yield open_context
-    for name, page, errors in opened:
-        page.screenshot(path=str(artifacts / f"workshop-{name}.png"), full_page=True)
-        page.context.close()
-        assert not errors, (name, errors)
-
-
-def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, contexts, settings):
+def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, screens, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     workshop = Workshop.objects.get()
     team_1, team_2 = workshop.teams.all()
 
-    host = contexts("console")
+    host = screens("workshop-console")
     host.goto(f"{daphne.url}/login/")
     host.fill("input[name=username]", "facilitator")
     host.fill("input[name=password]", "journeymap-demo")
@@ -55,7 +35,7 @@ def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, con
     assert re.fullmatch(r"[A-Z2-9]{3} [A-Z2-9]{3}", code)
 
     # One participant types the code on the landing page, in lower case.
-    minji = contexts("participant-code")
+    minji = screens("workshop-participant-code")
     minji.goto(f"{daphne.url}/")
     minji.fill("input[name=code]", code.lower())
     minji.keyboard.press("Enter")
@@ -68,7 +48,7 @@ def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, con
     expect(minji.locator("#live-status")).to_have_attribute("data-state", "live")
 
     # The other opens the link (or the QR code) and lets the app pick the team.
-    junho = contexts("participant-link")
+    junho = screens("workshop-participant-link")
     junho.goto(f"{daphne.url}/j/{workshop.join_token}/")
     junho.fill("input[name=display_name]", "박준호")
     junho.get_by_role("button", name=re.compile("참여|Join")).click()

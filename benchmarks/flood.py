@@ -1,0 +1,126 @@
+"""One participant floods the room; how do the others fare?
+
+The same measurement twice on one daphne (in-memory layer): 20 clients in the room, an edit
+every 0.2 s by a well-behaved person, latency from the edit's request to each client's push.
+First calm, then while another person sends card adds back to back over HTTP (refused with
+429 past the per-person limit) and pings as fast as a socket allows (cut off with 4429).
+Results in benchmarks/results/flood.json; the table in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import urllib.error
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ["WRITES_PER_MINUTE"] = "240"  # the flooder meets the real limit
+
+import fanout  # noqa: E402  (sets up Django on the benchmark's database)
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from websockets.sync.client import connect  # noqa: E402
+
+CLIENTS, EDITS = 20, 30
+
+
+def session_of(username: str) -> str:
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def measure(port, journey_map, session) -> dict:
+    url = f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/"
+    clients = fanout.Clients(
+        [url] * CLIENTS, {"Cookie": f"sessionid={session}"}, f"http://127.0.0.1:{port}"
+    )
+    time.sleep(2)
+    editor = fanout.Editor(port, journey_map, session)
+    latencies, http = [], []
+    for i in range(EDITS):
+        journey_map.refresh_from_db()
+        seq = journey_map.seq + 1
+        started = time.monotonic()
+        editor.add_card(i)
+        http.append((time.monotonic() - started) * 1000)
+        latencies += [(t - started) * 1000 for t in clients.wait_for(seq)]
+        time.sleep(0.2)
+    clients.close()
+    return {**fanout.summary(latencies), "edit_http_p50_ms": fanout.percentile(http, 50)}
+
+
+def flood(port, journey_map, session, stop, counts):
+    editor = fanout.Editor(port, journey_map, session)
+    n = 0
+    while not stop.is_set():
+        n += 1
+        try:
+            editor.add_card(10_000 + n)
+            counts["writes accepted"] += 1
+        except urllib.error.HTTPError as error:
+            counts[f"writes refused ({error.code})"] += 1
+
+
+def frame_flood(port, journey_map, session, stop, counts):
+    while not stop.is_set():
+        with connect(
+            f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"sessionid={session}"},
+        ) as socket:
+            try:
+                while not stop.is_set():
+                    socket.send('{"type": "ping"}')
+                    counts["frames sent"] += 1
+            except Exception:
+                counts[f"sockets cut off ({socket.close_code})"] += 1
+
+
+def main() -> None:
+    journey_map, session = fanout.prepare()
+    flooder = session_of("flooder")
+    server = fanout.Server()
+    try:
+        calm = measure(server.port, journey_map, session)
+        stop, counts = threading.Event(), Counter()
+        threads = [
+            threading.Thread(target=target, args=(server.port, journey_map, flooder, stop, counts))
+            for target in (flood, frame_flood)
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        flooded = measure(server.port, journey_map, session)
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        log = server.log_text()
+    finally:
+        memory = server.stop()
+    result = {
+        "clients": CLIENTS,
+        "edits": EDITS,
+        "calm": calm,
+        "while_flooded": flooded,
+        "flood": dict(counts),
+        "tracebacks": log.count("Traceback"),
+        "peak_memory_mb": memory,
+    }
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "flood.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
