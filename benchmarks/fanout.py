@@ -50,6 +50,7 @@ os.environ["SECRET_KEY"] = SECRET
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # One session stands for every client of the room here: lift the per-person socket limit.
 os.environ["SOCKETS_PER_PERSON"] = "100000"
+os.environ.setdefault("CONNECTS_PER_MINUTE", "1000000")
 # The throughput phase sends edits back to back from one person: lift the write limit too.
 os.environ.setdefault("WRITES_PER_MINUTE", "1000000")
 

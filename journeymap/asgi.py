@@ -12,7 +12,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from journeymap import frame_guard  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
+
+frame_guard.install()
 
 application = ProtocolTypeRouter(
     {

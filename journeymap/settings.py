@@ -147,6 +147,8 @@ CACHES["curves"] = {
 WRITES_PER_MINUTE = int(os.environ.get("WRITES_PER_MINUTE", 240))
 FRAMES_PER_10S = int(os.environ.get("FRAMES_PER_10S", 100))
 SOCKETS_PER_PERSON = int(os.environ.get("SOCKETS_PER_PERSON", 12))
+# Socket connections a minute per browser: reconnecting after a drop takes a few.
+CONNECTS_PER_MINUTE = int(os.environ.get("CONNECTS_PER_MINUTE", 60))
 
 # Channel layer: Redis when REDIS_URL is set (a room spans daphne processes), else in-memory.
 REDIS_HOST = {

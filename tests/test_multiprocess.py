@@ -29,7 +29,7 @@ def two_daphnes(redis_url, request):
             layer=request.param,
             name=f"daphne-{n}",
             # One session stands for the 300 people of the room test.
-            env={"SOCKETS_PER_PERSON": "1000"},
+            env={"SOCKETS_PER_PERSON": "1000", "CONNECTS_PER_MINUTE": "100000"},
         )
         for n in "AB"
     ]

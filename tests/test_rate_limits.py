@@ -88,3 +88,58 @@ async def test_one_person_cannot_open_unbounded_sockets(django_user_model, setti
     for communicator in (second, other, again):
         await communicator.disconnect()
     assert await sync_to_async(Client().get)("/healthz") is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_reconnecting_again_and_again_is_refused_before_any_work(django_user_model, settings):
+    settings.CONNECTS_PER_MINUTE = 3
+    _workshop, team_map, clients = await make_world(django_user_model)
+    headers = [ORIGIN, cookie_of(clients["team_a"])]
+    for _ in range(3):
+        communicator, ok, _ = await connect(team_map.pk, headers)
+        assert ok
+        await communicator.disconnect()
+    _communicator, ok, code = await connect(team_map.pk, headers)
+    assert (ok, code) == (False, 4429)
+    # Another browser is counted on its own.
+    other, ok_other, _ = await connect(team_map.pk, [ORIGIN, cookie_of(clients["facilitator"])])
+    assert ok_other
+    await other.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_daphne_drops_a_client_that_blasts_frames_without_reading(django_user_model):
+    """The socket's 4429 needs a close handshake the flooder never completes; past twice the
+    limit daphne drops the TCP connection itself (journeymap/frame_guard.py)."""
+    import websockets.sync.client
+
+    from maps.models import JourneyMap
+    from tests.servers import Daphne
+
+    journey_map = JourneyMap.objects.create_from_preset(title="홍수", preset="funnel")
+    user = django_user_model.objects.create_user("flood", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    server = Daphne(name="daphne-flood", env={"FRAMES_PER_10S": "20"}).start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}/ws/maps/{journey_map.pk}/"
+        sent = 0
+        with (
+            websockets.sync.client.connect(url, origin=server.url, additional_headers=cookie) as ws,
+            pytest.raises(websockets.exceptions.ConnectionClosed),
+        ):
+            for sent in range(1, 200_000):  # noqa: B007
+                ws.send('{"type": "ping"}')
+        assert sent < 200_000  # cut off long before the flooder was done
+        with websockets.sync.client.connect(
+            url, origin=server.url, additional_headers=cookie
+        ) as ws:
+            ws.send('{"type": "ping"}')
+            while json.loads(ws.recv(timeout=5))["type"] != "pong":
+                pass
+    finally:
+        server.stop()
+    assert "dropped a socket sending more than" in server.log()
+    assert "Traceback" not in server.log()

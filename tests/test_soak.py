@@ -248,6 +248,7 @@ def servers(redis_url):
     proxy = Proxy(urlsplit(redis_url).port or 6379)
     prefix = f"jm-soak-{uuid.uuid4().hex[:8]}"
     limits = {"WRITES_PER_MINUTE": "1000000", "SOCKETS_PER_PERSON": "1000"}
+    limits["CONNECTS_PER_MINUTE"] = "100000"
     pair = [
         Daphne(
             redis_url=f"redis://127.0.0.1:{proxy.port}/0",

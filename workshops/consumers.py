@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user
 from redis.exceptions import RedisError
 
-from journeymap.ratelimit import Gauge
+from journeymap.ratelimit import Gauge, hit
 from workshops import access, presence
 from workshops.broadcast import member_group, room_group
 
@@ -47,7 +47,9 @@ LAYER_AWAY = (RedisError, OSError, TimeoutError)
 class RoomConsumer(AsyncWebsocketConsumer):
     group = own_group = rechecking = sockets = None
     layer_ok = True
+    cut_off = False
     echoes_sent = echoes_heard = 0
+    last_check = 0.0
 
     async def __call__(self, scope, receive, send):
         try:
@@ -70,6 +72,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self):
+        # Reconnects per browser a minute, checked before anything touches the database: a
+        # client that is cut off and comes straight back, again and again, is refused cheaply.
+        who = self.scope["cookies"].get("sessionid") or str(self.scope.get("client"))
+        allowed = await sync_to_async(hit, thread_sensitive=False)(
+            f"connects:{who}", settings.CONNECTS_PER_MINUTE, 60
+        )
+        if not allowed:
+            await self.close(code=4429)
+            return
         member = await database_sync_to_async(access.member_for_socket)(
             self.scope, self.scope["url_route"]["kwargs"]["map_id"]
         )
@@ -124,10 +135,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.announce("leave")
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.cut_off:
+            return  # closing: what the client still blasts costs as little as possible
         if bytes_data is not None or len(text_data or "") > MAX_FRAME:
             await self.close(code=1009, reason="frame too large or not text")
             return
         if self.too_many_frames():
+            self.cut_off = True
             await self.close(code=4429, reason="too many frames")
             return
         try:
@@ -138,9 +152,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if kind == "ping":
             await self.send_json({"type": "pong"})
-            check = asyncio.ensure_future(self.check_layer())
-            self.checks.add(check)  # held, so it is not collected while it waits
-            check.add_done_callback(self.checks.discard)
+            if time.monotonic() - self.last_check >= ECHO_WAIT:  # one echo check at a time
+                self.last_check = time.monotonic()
+                check = asyncio.ensure_future(self.check_layer())
+                self.checks.add(check)  # held, so it is not collected while it waits
+                check.add_done_callback(self.checks.discard)
             self.pings += 1
             if self.pings % ANNOUNCE_EVERY == 0:
                 await self.announce("here")
