@@ -48,8 +48,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     group = own_group = rechecking = sockets = None
     layer_ok = True
     cut_off = False
-    echoes_sent = echoes_heard = 0
-    last_check = 0.0
+    echoes_sent = 0
 
     async def __call__(self, scope, receive, send):
         try:
@@ -99,6 +98,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.sockets = sockets
         self.frames, self.frames_since = 0, time.monotonic()
         self.checks: set[asyncio.Future] = set()
+        self.echo_heard = asyncio.Event()
         self.member = {**member, "id": self.channel_name, "card": None}
         self.roster = presence.Roster(self.member)
         self.pings = 0
@@ -152,8 +152,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if kind == "ping":
             await self.send_json({"type": "pong"})
-            if time.monotonic() - self.last_check >= ECHO_WAIT:  # one echo check at a time
-                self.last_check = time.monotonic()
+            if not self.checks:  # one echo check at a time (a flood of pings makes one)
                 check = asyncio.ensure_future(self.check_layer())
                 self.checks.add(check)  # held, so it is not collected while it waits
                 check.add_done_callback(self.checks.discard)
@@ -199,15 +198,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         production). If it fails or does not come back, the pushes of others are not coming
         either: tell the page, which then re-reads the board from the database on its own."""
         self.echoes_sent += 1
-        sent = self.echoes_sent
+        self.echo_heard.clear()
         try:
-            message = {"type": "room.echo", "n": sent}
+            message = {"type": "room.echo", "n": self.echoes_sent}
             await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
+            await asyncio.wait_for(self.echo_heard.wait(), ECHO_WAIT)
         except (TimeoutError, *LAYER_AWAY):
-            await self.layer_down()
-            return
-        await asyncio.sleep(ECHO_WAIT)
-        if self.echoes_heard < sent:
             await self.layer_down()
 
     async def layer_down(self):
@@ -216,7 +212,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "paused"})
 
     async def room_echo(self, message):
-        self.echoes_heard = max(self.echoes_heard, message["n"])
+        if message["n"] == self.echoes_sent:
+            self.echo_heard.set()
         if not self.layer_ok:
             # Back. A restarted Redis has forgotten the groups: join them again (idempotent).
             try:
