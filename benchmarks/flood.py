@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
-CLIENTS, EDITS = 20, 30
+CLIENTS = 20
 
 
 def session_of(username: str) -> str:
@@ -41,23 +41,7 @@ def session_of(username: str) -> str:
 
 
 def measure(port, journey_map, session) -> dict:
-    url = f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/"
-    clients = fanout.Clients(
-        [url] * CLIENTS, {"Cookie": f"sessionid={session}"}, f"http://127.0.0.1:{port}"
-    )
-    time.sleep(2)
-    editor = fanout.Editor(port, journey_map, session)
-    latencies, http = [], []
-    for i in range(EDITS):
-        journey_map.refresh_from_db()
-        seq = journey_map.seq + 1
-        started = time.monotonic()
-        editor.add_card(i)
-        http.append((time.monotonic() - started) * 1000)
-        latencies += [(t - started) * 1000 for t in clients.wait_for(seq)]
-        time.sleep(0.2)
-    clients.close()
-    return {**fanout.summary(latencies), "edit_http_p50_ms": fanout.percentile(http, 50)}
+    return fanout.measure_journeymap([port], journey_map, session, CLIENTS, throughput=False)
 
 
 def flood(port, journey_map, session, stop, counts):
@@ -111,7 +95,7 @@ def main() -> None:
         memory = server.stop()
     result = {
         "clients": CLIENTS,
-        "edits": EDITS,
+        "edits": fanout.EDITS,
         **results,
         "flood": dict(counts),
         "tracebacks": log.count("Traceback"),
