@@ -58,11 +58,16 @@ def flood(port, journey_map, session, stop, counts):
 
 def frame_flood(port, journey_map, session, stop, counts):
     while not stop.is_set():
-        with connect(
-            f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/",
-            origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": f"sessionid={session}"},
-        ) as socket:
+        try:
+            socket = connect(
+                f"ws://127.0.0.1:{port}/ws/maps/{journey_map.pk}/",
+                origin=f"http://127.0.0.1:{port}",
+                additional_headers={"Cookie": f"sessionid={session}"},
+            )
+        except Exception:
+            counts["connections refused"] += 1  # past the connect limit: try again at once
+            continue
+        with socket:
             try:
                 while not stop.is_set():
                     socket.send('{"type": "ping"}')
