@@ -73,7 +73,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         # Reconnects per browser a minute, checked before anything touches the database: a
         # client that is cut off and comes straight back, again and again, is refused cheaply.
-        who = self.scope["cookies"].get("sessionid") or str(self.scope.get("client"))
+        who = self.scope["cookies"].get("sessionid") or (self.scope.get("client") or ["?"])[0]
         allowed = await sync_to_async(hit, thread_sensitive=False)(
             f"connects:{who}", settings.CONNECTS_PER_MINUTE, 60
         )
