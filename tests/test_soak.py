@@ -322,7 +322,9 @@ async def test_nothing_is_lost(servers):
         assert status == 200
         seen = {int(pk): text for pk, text in BOARD_CARD.findall(html)}
         assert seen == public, f"{person.name}'s board differs from the database"
-        assert person.pushes == sorted(set(person.pushes)), "a push arrived twice or out of order"
+        # Once each. Two processes publish, so two pushes may cross on the way; the page
+        # buffers and applies them in sequence order (live.js), so order is not asserted.
+        assert len(person.pushes) == len(set(person.pushes)), "a push arrived twice"
         stats["pushes heard"] += len(person.pushes)
 
     @sync_to_async
