@@ -4,17 +4,18 @@ is a clear refusal or a success, never a 500, and a refusal changes nothing."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from maps import portable
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, Stage
-from workshops.models import Participant
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion, Stage
+from workshops.models import AgendaStep, Dot, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -49,15 +50,24 @@ anything = st.one_of(
 ids = st.one_of(st.integers(min_value=-5, max_value=10**12), st.text(max_size=12))
 
 
+def seg(value) -> str:
+    """A generated id as one URL path segment ("?" or "/" in it must not end the path)."""
+    return quote(str(value), safe="")
+
+
 def state() -> tuple:
     """Everything a refused write must leave as it was."""
     return (
         tuple(Card.all_objects.order_by("pk").values_list("pk", "text", "stage", "position")),
         tuple(EmotionCard.all_objects.values_list("pk", "score", "words")),
-        tuple(ActionPlan.objects.values_list("pk", "what", "owner", "due_date")),
+        tuple(ActionPlan.objects.values_list("pk", "what", "owner", "due_date", "status")),
         tuple(Stage.objects.values_list("pk", "name", "position")),
         tuple(JourneyMap.objects.values_list("pk", "title", "start_point")),
-        Participant.objects.count(),
+        tuple(AgendaStep.objects.values_list("pk", "title", "minutes", "instructions", "areas")),
+        tuple(Participant.objects.values_list("pk", "removed_at")),
+        Workshop.objects.count(),
+        MapVersion.objects.count(),
+        Dot.objects.count(),
     )
 
 
@@ -116,7 +126,7 @@ def test_editing_a_card(world, text, version, card):
     response = world["client"].post(
         reverse("maps:card-update", args=[world["map"].pk, card])
         if isinstance(card, int) and card >= 0
-        else f"/maps/{world['map'].pk}/cards/{card}/",
+        else f"/maps/{world['map'].pk}/cards/{seg(card)}/edit/",
         {"text": text, "version": version},
         **HTMX,
     )
@@ -241,8 +251,8 @@ def test_adding_renaming_and_moving_stages(world, name, stage, direction):
     m = world["map"].pk
     for path, data in (
         (reverse("maps:stage-add", args=[m]), {"name": name}),
-        (f"/maps/{m}/stages/{stage}/rename/", {"name": name}),
-        (f"/maps/{m}/stages/{stage}/move/", {"direction": direction}),
+        (f"/maps/{m}/stages/{seg(stage)}/rename/", {"name": name}),
+        (f"/maps/{m}/stages/{seg(stage)}/move/", {"direction": direction}),
     ):
         before = state()
         check(world["client"].post(path, data, **HTMX), before)
@@ -283,3 +293,172 @@ def test_console_controls(world, workshop, action, lane, number):
     assert response.status_code < 500, response.content[:300]
     if response.status_code >= 400:
         assert state() == before
+
+
+@SETTINGS
+@given(
+    title=anything,
+    topic=anything,
+    map_type=anything,
+    persona=anything,
+    preset=st.one_of(st.just("funnel"), anything),
+)
+@example(title="새 지도", topic="", map_type="current", persona="", preset="funnel")
+def test_creating_a_map(world, title, topic, map_type, persona, preset):
+    before = state()
+    response = world["client"].post(
+        reverse("maps:create"),
+        {
+            "title": title,
+            "topic": topic,
+            "map_type": map_type,
+            "persona": persona,
+            "preset": preset,
+        },
+    )
+    check(response, before)
+    if response.status_code == 200:  # the form again, with its errors
+        pytest.fail("a refused form must answer 422")
+
+
+@SETTINGS
+@given(
+    title=anything,
+    date=st.one_of(st.dates().map(str), anything),
+    teams=st.one_of(st.lists(anything, max_size=30).map("\n".join), anything),
+    preset=st.one_of(st.just("funnel"), anything),
+)
+@example(title="워크숍", date="2026-12-01", teams="1팀\n2팀", preset="funnel")
+def test_creating_a_workshop(world, title, date, teams, preset):
+    before = state()
+    response = world["client"].post(
+        reverse("workshops:list"), {"title": title, "date": date, "teams": teams, "preset": preset}
+    )
+    check(response, before)
+    if response.status_code == 302:
+        workshop = Workshop.objects.latest("pk")
+        assert 1 <= workshop.teams.count() <= 30
+        for team in workshop.teams.all():
+            assert team.name.strip() and team.journey_map.stages.exists()
+
+
+@SETTINGS
+@given(
+    step=st.one_of(st.sampled_from(["own", "other workshop's"]), ids),
+    title=anything,
+    minutes=st.one_of(st.integers(-10, 10**6), anything),
+    instructions=anything,
+    areas=st.lists(st.one_of(st.sampled_from(["emotion", "touchpoint", "plan"]), anything)),
+)
+@example(step="own", title="공감", minutes=15, instructions="", areas=["emotion"])
+def test_editing_an_agenda_step(world, workshop, editor, step, title, minutes, instructions, areas):
+    other = Workshop.create(
+        title="남의 워크숍", date=workshop.date, teams=["A"], preset="funnel", facilitator=editor
+    )
+    step = {
+        "own": workshop.steps.first().pk,
+        "other workshop's": other.steps.first().pk,
+    }.get(step, step)
+    before = state()
+    prefix = f"s{step}-"
+    response = world["client"].post(
+        f"/workshops/{workshop.pk}/steps/{seg(step)}/",
+        {
+            prefix + "title": title,
+            prefix + "minutes": minutes,
+            prefix + "instructions": instructions,
+            prefix + "areas": areas,
+        },
+        **HTMX,
+    )
+    check(response, before)
+    for saved in AgendaStep.objects.all():
+        assert 1 <= saved.minutes <= 240
+
+
+@SETTINGS
+@given(
+    plan=st.one_of(st.sampled_from(["own", "other map's"]), ids),
+    what=anything,
+    owner=anything,
+    due=st.one_of(st.dates().map(str), anything),
+    status=anything,
+    opportunity=st.one_of(st.sampled_from(["own", "other map's"]), ids),
+)
+@example(
+    plan="own", what="검토", owner="이서연", due="2026-12-31", status="todo", opportunity="own"
+)
+def test_editing_an_action_plan(world, plan, what, owner, due, status, opportunity):
+    other_opportunity = Card.objects.create(
+        stage=world["other_stage"], lane=Lane.OPPORTUNITY, text="남의 기회"
+    )
+    mine = ActionPlan.objects.create(
+        journey_map=world["map"], opportunity=world["opportunity"], what="할 일", owner="나"
+    )
+    theirs = ActionPlan.objects.create(
+        journey_map=other_opportunity.stage.journey_map,
+        opportunity=other_opportunity,
+        what="남의 일",
+        owner="남",
+    )
+    plan = {"own": mine.pk, "other map's": theirs.pk}.get(plan, plan)
+    opportunity = {"own": world["opportunity"].pk, "other map's": other_opportunity.pk}.get(
+        opportunity, opportunity
+    )
+    before = state()
+    response = world["client"].post(
+        f"/maps/{world['map'].pk}/plans/{seg(plan)}/edit/",
+        {
+            "opportunity": opportunity,
+            "what": what,
+            "owner": owner,
+            "due_date": due,
+            "status": status,
+        },
+        **HTMX,
+    )
+    check(response, before)
+    theirs.refresh_from_db()
+    assert (theirs.what, theirs.journey_map_id) == (
+        "남의 일",
+        other_opportunity.stage.journey_map_id,
+    )
+    for saved in ActionPlan.objects.select_related("opportunity__stage"):
+        assert saved.opportunity.stage.journey_map_id == saved.journey_map_id
+
+
+@SETTINGS
+@given(label=anything, compare_with=st.lists(st.one_of(anything, ids.map("version:{}".format))))
+def test_saving_and_comparing_versions(world, label, compare_with):
+    before = state()
+    check(
+        world["client"].post(
+            reverse("maps:version-save", args=[world["map"].pk]), {"label": label}
+        ),
+        before,
+    )
+    response = world["client"].get(
+        reverse("maps:compare", args=[world["map"].pk]), {"with": compare_with}
+    )
+    assert response.status_code in (200, 404), response.status_code
+
+
+@SETTINGS
+@given(
+    kind=st.sampled_from(["cards", "stages", "emotions", "plans", "participants"]),
+    target=ids,
+    change=st.one_of(st.sampled_from(["add", "remove"]), anything),
+)
+def test_deleting_removing_and_dotting_by_any_id(world, workshop, kind, target, change):
+    m = world["map"].pk
+    paths = {
+        "cards": [f"/maps/{m}/cards/{seg(target)}/delete/", f"/maps/{m}/cards/{seg(target)}/mot/"],
+        "stages": [f"/maps/{m}/stages/{seg(target)}/delete/"],
+        "emotions": [f"/maps/{m}/emotions/{seg(target)}/delete/"],
+        "plans": [f"/maps/{m}/plans/{seg(target)}/delete/"],
+        "participants": [f"/workshops/{workshop.pk}/participants/{seg(target)}/remove/"],
+    }[kind]
+    paths.append(f"/maps/{m}/cards/{seg(target)}/dot/{seg(change)}/")
+    for path in paths:
+        before = state()
+        check(world["client"].post(path, {"version": change}, **HTMX), before)
