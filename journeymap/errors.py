@@ -13,7 +13,9 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 RETRY_AFTER = 3  # seconds
@@ -33,3 +35,18 @@ def server_error(request):
         page = loader.render_to_string("503.html", {"message": message})
         return HttpResponse(page, status=503, headers=headers)
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW. For a person this is nearly always a page left open while they
+    signed in or out in another tab (the token changed): say that, and how to go on."""
+    message = _(
+        "This page is out of date (perhaps you signed in or out in another tab), so nothing "
+        "was saved. Reload the page and try again."
+    )
+    if request.headers.get("HX-Request"):
+        return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = "/"
+    return render(request, "403_csrf.html", {"message": message, "back": back}, status=403)

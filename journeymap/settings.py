@@ -47,6 +47,7 @@ if "*" in ALLOWED_HOSTS and not DEBUG:
     # leave the websockets open to cross-site hijacking.
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' in production: list the hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "journeymap.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "daphne",

@@ -5,6 +5,7 @@ refused write changes nothing in the database."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -327,3 +328,59 @@ def test_a_participant_of_team_a_is_still_themselves_in_the_same_browser(world):
     assert response["Location"] == reverse("maps:board", args=[world["map"].pk])
     assert client.get("/").headers["Location"] == reverse("maps:board", args=[world["map"].pk])
     assert Participant.objects.filter(display_name="에이").count() == 1
+
+
+def test_every_write_needs_the_csrf_token(world):
+    """The matrix's clients skip CSRF like Django's test client does; a browser does not. Every
+    write, by someone allowed to make it, is refused without the token and changes nothing."""
+    requests = {
+        name: (path, data)
+        for name, (path, data) in (map_requests(world) | workshop_requests(world)).items()
+        if data is not None
+    }
+    requests |= {
+        "maps:create": (reverse("maps:create"), {"title": "새 지도", "preset": "funnel"}),
+        "workshops:list": (reverse("workshops:list"), {"title": "워크숍", "teams": "1팀"}),
+        "workshops:join": (
+            reverse("workshops:join", args=[world["workshop"].join_token]),
+            {"display_name": "새 사람", "team": world["map"].team.pk},
+        ),
+        "workshops:join-code": (reverse("workshops:join-code"), {"code": "AAA AAA"}),
+        "maps:import": (reverse("maps:import"), {"file": io.BytesIO(portable.dumps(world["map"]))}),
+        "logout": (reverse("logout"), {}),
+        "set_language": (reverse("set_language"), {"language": "en"}),
+    }
+    assert len(requests) >= 30  # the 27 of the matrix and these
+    for name, (path, data) in requests.items():
+        role = "team_a" if name == "maps:private-delete" else "facilitator"
+        client = Client(enforce_csrf_checks=True)
+        client.cookies = world["clients"][role].cookies
+        before = everything()
+        for htmx in (True, False):
+            headers = {"HX-Request": "true"} if htmx else {}
+            response = client.post(path, data, headers=headers)
+            assert response.status_code == 403, (name, response.status_code)
+            text = response.content.decode()
+            assert "Reload the page" in text or "새로 고침" in text, (name, text[:200])
+        assert everything() == before, name
+
+
+def test_a_page_left_open_across_a_sign_in_explains_itself(world):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies = world["clients"]["facilitator"].cookies
+    board = reverse("maps:board", args=[world["map"].pk])
+    response = client.post(
+        reverse("maps:stage-add", args=[world["map"].pk]),
+        {"name": "x", "csrfmiddlewaretoken": "stale" * 8},
+        headers={"Referer": f"http://testserver{board}"},
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f'href="{board}"' in page or f'href="http://testserver{board}"' in page
+    assert "<html" in page  # the site's own page, not Django's bare one
+    elsewhere = client.post(
+        reverse("maps:stage-add", args=[world["map"].pk]),
+        {"name": "x"},
+        headers={"Referer": "https://evil.example/"},
+    )
+    assert "evil.example" not in elsewhere.content.decode()
