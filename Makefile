@@ -63,7 +63,7 @@ run: install debs-run var/secret_key
 	@echo ""
 	@DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 \
 	  ALLOWED_HOSTS="127.0.0.1,localhost" \
-	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
+	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) --websocket_connect_timeout 30 journeymap.asgi:application
 
 # The whole suite, once on SQLite and once on PostgreSQL. STRICT=1 (CI) turns every skip
 # for a missing service, font or browser into a failure.

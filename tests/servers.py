@@ -14,6 +14,9 @@ from urllib.parse import quote
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# As the Makefile and the Dockerfile run it: a socket the app has not accepted within daphne's
+# default 5 s is dropped, which a join storm on two busy cores can exceed (seen: 300 at once).
+PRODUCTION_ARGS = ("--websocket_connect_timeout", "30")
 ARTIFACTS = ROOT / "artifacts"
 
 
@@ -85,6 +88,7 @@ class Daphne:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
+                *PRODUCTION_ARGS,
                 *self.args,
                 "journeymap.asgi:application",
             ],

@@ -15,7 +15,9 @@ from django.test import Client
 from maps.models import JourneyMap
 from tests.servers import Daphne, Editor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# `once`: what spans processes is Redis; the database only answers the session lookup and
+# the one edit, so the PostgreSQL pass (the production setup) runs these.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 # Both channels-redis layers the settings offer: pub/sub (the default) and core.
