@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from maps.models import Card, Lane
 from tests.e2e.conftest import watch
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# `once`: what the browser does with the page; both backends render the same HTML.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def tab_to(page, selector: str, limit: int = 600) -> None:

@@ -10,7 +10,8 @@ from maps.models import Card, Lane
 from tests.e2e.conftest import watch
 from tests.xss import PAYLOADS, fill_with_payloads
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# `once`: what the browser does with the page; both backends render the same HTML.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def test_no_payload_runs_on_the_board_the_console_or_in_a_push(daphne, browser, workshop, editor):
