@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap
@@ -13,24 +14,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def room(browser, daphne, django_user_model, artifacts, settings):
-    # The daphne process checks passwords with the real hasher, not the tests' fast one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+def room(browser, daphne, django_user_model, artifacts):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    django_user_model.objects.create_user(
-        "minji", password="minji-pass-1", is_staff=True, first_name="김민지"
-    )
+    minji = django_user_model.objects.create_user("minji", is_staff=True, first_name="김민지")
     journey_map = JourneyMap.objects.get(team=None)
     pages = []
-    for username, password in [("facilitator", "journeymap-demo"), ("minji", "minji-pass-1")]:
+    # Signed in by session cookie: the login form has its own tests, and a real password hash
+    # per person costs a second or two of each test here.
+    for user in (django_user_model.objects.get(username="facilitator"), minji):
+        client = Client()
+        client.force_login(user)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": daphne.url}]
+        )
         page = context.new_page()
         errors = []
         watch(page, errors)
-        page.goto(f"{daphne.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button.primary")
         page.goto(f"{daphne.url}/maps/{journey_map.pk}/")
         expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
         pages.append((page, errors))
