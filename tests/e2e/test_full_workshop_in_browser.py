@@ -15,7 +15,9 @@ from maps.models import Card, EmotionCard
 from tests.e2e.conftest import ARTIFACTS
 from workshops.models import Workshop
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# `once`: the longest browser test (four browsers, ~30 s); the live and workshop browser tests
+# run on both backends.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def shot(page, name):
