@@ -70,20 +70,15 @@ async def answers_for(path: str, cookie, sent: list[str]) -> list[dict]:
         await communicator.send_input({"type": "websocket.receive", "text": text})
     # A last ping: once its pong is here, every earlier frame has been answered.
     await communicator.send_to(text_data='{"type": "ping"}')
+    # Pongs come straight back, so the last one is the pong of that last ping.
+    pongs_owed = 1 + sum(expected_answer(text) == "pong" for text in sent)
     received = []
-    while True:
+    while pongs_owed:
         frame = json.loads(await communicator.receive_from(timeout=5))
         received.append(frame)
-        if frame["type"] == "pong" and len(
-            [f for f in received if f["type"] == "pong"]
-        ) == 1 + sent_pings(sent):
-            break
+        pongs_owed -= frame["type"] == "pong"
     await communicator.disconnect()
     return received
-
-
-def sent_pings(sent: list[str]) -> int:
-    return sum(expected_answer(text) == "pong" for text in sent)
 
 
 @pytest.fixture
