@@ -42,25 +42,25 @@ def _one_size(cards: int, queue) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from run import make_map
 
-    from maps import curve, pdf
+    from maps import charts, pdf
     from maps.curve import CurveData
 
     journey_map = make_map(cards)
     data = CurveData.load(journey_map)
     started = time.perf_counter()
-    curve.render(data, "svg")
+    charts.render(data, "svg")
     cold_ms = (time.perf_counter() - started) * 1000
     # A new map state in a process that has drawn before (a server's usual case).
     uncached = []
     for n in range(5):
         changed = CurveData(data.stages[:-1] + (type(data.stages[-1])(f"변경 {n}"),))
         started = time.perf_counter()
-        curve.render(changed, "svg")
+        charts.render(changed, "svg")
         uncached.append((time.perf_counter() - started) * 1000)
     cached = []
     for _ in range(50):
         started = time.perf_counter()
-        curve.render(CurveData.load(journey_map), "svg")
+        charts.render(CurveData.load(journey_map), "svg")
         cached.append((time.perf_counter() - started) * 1000)
 
     pdf.map_pdf(journey_map)  # fonts loaded once per process, as in a running server

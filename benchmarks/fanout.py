@@ -65,6 +65,7 @@ from django.core.management import call_command  # noqa: E402
 
 from maps.models import JourneyMap  # noqa: E402
 from tests.servers import Daphne, free_port  # noqa: E402
+from workshops.protocol import PUSH_MARK  # noqa: E402
 
 SIZES = [10, 50, 200, 300]
 EDITS = 30  # per size, one every 0.2 s, for the latency numbers
@@ -150,7 +151,7 @@ class Editor:
         text = f"벤치마크 카드 {n}: 고객이 가격을 두 사이트에서 비교한다"
         data = {"stage": self.stage, "lane": "thought", "text": text}
         body = self._open(f"/maps/{self.map.pk}/cards/add/", data).read().decode()
-        push = body.split("<!--journeymap-push-->", 1)[1]
+        push = body.split(PUSH_MARK, 1)[1]
         # The frame the room gets: the consumer wraps the push's HTML in JSON.
         frame = {"seq": 1, "html": push, "by": "데모", "type": "push"}
         self.last_push_bytes = len(json.dumps(frame, ensure_ascii=False).encode())

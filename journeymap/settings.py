@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
-    "template_partials",
     "maps",
     "workshops",
 ]
@@ -125,7 +124,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache every process shares: rate limits and the count of each person's open sockets
-# (journeymap/ratelimit.py). Redis with REDIS_URL; else this process's memory.
+# (workshops/ratelimit.py). Redis with REDIS_URL; else this process's memory.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -136,7 +135,7 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Drawn curves stay in each process (maps/curve.py): never waiting on, or failing with, Redis.
+# Drawn curves stay in each process (maps/charts.py): never waiting on, or failing with, Redis.
 CACHES["curves"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "curves",

@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from journeymap.health import healthz
-from workshops import views as workshop_views
+from workshops.urls import map_patterns, workshop_patterns
+from workshops.views.console import home
 
 urlpatterns = [
-    path("", workshop_views.home, name="home"),
-    path("maps/", include("maps.urls")),
-    path("", include("workshops.urls")),
+    path("", home, name="home"),
+    path("maps/", include((map_patterns, "maps"))),
+    path("", include((workshop_patterns, "workshops"))),
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,30 +1,19 @@
-"""The emotion curve: what the team felt, stage by stage.
+"""The emotion curve as data: what the team felt, stage by stage, and what it says.
 
-Two halves. `CurveData` is plain data read from a map in three queries, and everything the
-chart and its insights say is computed from it by pure functions (easy to test on data).
-`render` draws it with matplotlib's Figure API (no pyplot: no global state in a server) as
-SVG or PNG, cached by a digest of the data, so an unchanged curve is never drawn twice.
+`CurveData` is plain data read from a map in three queries; the insights (lowest stages,
+widest disagreement, MOT candidates, the direct vs third-party split) are pure functions of
+it, easy to test on data. Drawing it is `maps/charts.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
-import re
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.cache import caches
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-
-# Chosen on purpose: NanumGothic (Debian fonts-nanum) has every Hangul syllable and keeps
-# PDFs small; DejaVu Sans (matplotlib's own) covers what Nanum lacks, such as U+2212.
-FONT_FAMILY = ["NanumGothic", "DejaVu Sans"]
-SCORES = (-2, -1, 0, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -147,11 +136,6 @@ class CurveData:
             stages.append(StageData(stage["name"], tuple(emotions), tuple(touchpoints)))
         return cls(tuple(stages))
 
-    @property
-    def svg(self) -> str:
-        """The chart as markup to put inline in a page (cached like `render`)."""
-        return inline_svg(render(self, "svg"))
-
     def stage_names(self, indexes: list[int]) -> list[str]:
         return [self.stages[i].name for i in indexes]
 
@@ -235,179 +219,7 @@ class CurveData:
         return split
 
 
-def spread_offsets(count: int, width: float = 0.5) -> list[float]:
-    """Horizontal offsets for `count` equal scores in one stage, centred on the stage, so no
-    point hides another."""
-    if count <= 1:
-        return [0.0] * count
-    step = min(0.08, width / (count - 1))
-    return [(i - (count - 1) / 2) * step for i in range(count)]
-
-
-def points(data: CurveData) -> list[tuple[float, int]]:
-    """Every emotion card as (x, score), spread out where scores repeat."""
-    result = []
-    for x, stage in enumerate(data.stages):
-        for score in SCORES:
-            same = [e for e in stage.emotions if e.score == score]
-            result += [(x + dx, score) for dx in spread_offsets(len(same))]
-    return result
-
-
-def _scale_words() -> dict[int, str]:
-    return {
-        -2: _("very bad"),
-        -1: _("bad"),
-        0: _("neutral"),
-        1: _("good"),
-        2: _("very good"),
-    }
-
-
-def _figure(data: CurveData, width: float, height: float):
-    from matplotlib.figure import Figure
-
-    n = max(len(data.stages), 1)
-    fig = Figure(figsize=(width, height), dpi=100)
-    # The axes span the whole width with each stage centred in 1/n of it, so the chart lines
-    # up under equal-width stage columns (the PDF puts it under the grid).
-    ax = fig.add_axes((0, 0.2, 1, 0.72))
-    ax.set_xlim(-0.5, n - 0.5)
-    ax.set_ylim(-2.6, 2.6)
-    ax.set_yticks(SCORES)
-    ax.tick_params(axis="y", length=0, labelleft=False)
-    ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
-    ax.axhline(0, color="#9ca3af", linewidth=1)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    words = _scale_words()
-    for score in (-2, 0, 2):
-        label = f"{score:+d} {words[score]}" if score else f"0 {words[score]}"
-        ax.text(-0.48, score + 0.12, label, fontsize=7, color="#6b7280", va="bottom")
-    xs = range(len(data.stages))
-    ax.set_xticks(list(xs), [s.name for s in data.stages], fontsize=9)
-    ax.tick_params(axis="x", length=0)
-
-    lows = [s.low if s.low is not None else float("nan") for s in data.stages]
-    highs = [s.high if s.high is not None else float("nan") for s in data.stages]
-    means = [m if m is not None else float("nan") for m in data.means]
-    # NaN breaks the band and the line: an unscored stage is a gap, never a zero.
-    ax.fill_between(xs, lows, highs, color="#93c5fd", alpha=0.3, linewidth=0)
-    # Each stage's own range as a bar too: a band needs two neighbours to show.
-    ax.vlines(xs, lows, highs, color="#93c5fd", alpha=0.6, linewidth=10)
-    ax.plot(xs, means, color="#1d4ed8", linewidth=2.2, marker="o", markersize=6)
-    if pts := points(data):
-        ax.scatter(
-            [p[0] for p in pts],
-            [p[1] for p in pts],
-            s=14,
-            color="#1e3a8a",
-            alpha=0.55,
-            linewidths=0,
-            zorder=3,
-        )
-    for x, stage in enumerate(data.stages):
-        if stage.mean is not None:
-            ax.annotate(
-                f"{stage.mean:+.1f}" if stage.mean else "0",
-                (x, stage.mean),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=8,
-                color="#1d4ed8",
-            )
-        if stage.mots:
-            y = stage.mean if stage.mean is not None else 2.3
-            ax.scatter([x + 0.18], [y], marker="*", s=140, color="#d97706", zorder=4)
-            ax.annotate(
-                "MOT", (x + 0.18, y), xytext=(6, -3), textcoords="offset points", fontsize=7
-            )
-    for x in data.lowest:
-        ax.annotate(
-            _("pain point"),
-            (x, data.stages[x].mean),
-            xytext=(x, -2.5),
-            ha="center",
-            fontsize=8,
-            color="#b91c1c",
-            arrowprops={"arrowstyle": "->", "color": "#b91c1c"},
-        )
-    for x, stage in enumerate(data.stages):
-        if not stage.emotions:
-            ax.text(x, 0.15, _("no cards"), ha="center", fontsize=7, color="#9ca3af")
-    return fig
-
-
-def inline_svg(drawn: bytes) -> str:
-    """matplotlib's SVG file as markup inside a page: no XML prolog, and it scales with the
-    page (the viewBox stays, the fixed size in points goes). Its text is escaped by matplotlib."""
-    markup = drawn.decode()
-    markup = markup[markup.index("<svg") :]
-    markup = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", markup, count=1)
-    return mark_safe(markup.replace("<svg", '<svg class="curve-chart" role="img"', 1))
-
-
-def describe(data: CurveData) -> str:
-    """The curve in words: the SVG's title, read by screen readers and searchable."""
-    parts = []
-    for stage in data.stages:
-        if stage.mean is None:
-            parts.append(_("%(stage)s: no emotion cards") % {"stage": stage.name})
-        else:
-            parts.append(
-                _("%(stage)s: mean %(mean)+.1f from %(count)d cards")
-                % {"stage": stage.name, "mean": stage.mean, "count": len(stage.emotions)}
-            )
-    return _("Emotion curve") + " — " + "; ".join(parts)
-
-
-def render(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
-    """The chart as SVG or PNG bytes, drawn once per (data, format, size, language)."""
-    key = f"curve:{data.digest}:{fmt}:{width}x{height}:{get_language()}"
-    cache = caches["curves"]  # this process's memory: a redraw is cheaper than a round trip
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    drawn = draw(data, fmt, width=width, height=height)
-    cache.set(key, drawn, 60 * 60)
-    return drawn
-
-
-def draw(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
-    import matplotlib
-
-    if fmt not in ("svg", "png"):
-        raise ValueError(f"unknown format {fmt!r}")
-    with matplotlib.rc_context(STYLE):
-        return _save(_figure(data, width, height), fmt, describe(data))
-
-
-STYLE = {
-    "font.family": FONT_FAMILY,
-    # NanumGothic has no U+2212 minus sign: use the hyphen-minus for negative numbers.
-    "axes.unicode_minus": False,
-    # Glyphs as paths: the SVG looks the same wherever it is opened, font or not.
-    "svg.fonttype": "path",
-    "svg.hashsalt": "journeymap",  # stable ids, so equal data gives equal bytes
-}
-
-
-def _save(fig, fmt: str, title: str) -> bytes:
-    """PNG at 150 dpi, or SVG titled in words (screen readers, search) and without a date."""
-    out = io.BytesIO()
-    fig.savefig(
-        out,
-        format=fmt,
-        dpi=150 if fmt == "png" else 100,
-        metadata={"Title": title, "Date": None} if fmt == "svg" else None,
-    )
-    return out.getvalue()
-
-
-# Comparing curves --------------------------------------------------------------------------
-
-COLOURS = ["#1d4ed8", "#d97706", "#059669", "#be185d", "#7c3aed", "#0891b2", "#4b5563"]
+# Comparing curves: which stages line up --------------------------------------------------
 
 
 def stage_axis(series: list[tuple[str, CurveData]]) -> list[str]:
@@ -422,48 +234,3 @@ def stage_axis(series: list[tuple[str, CurveData]]) -> list[str]:
 def aligned_means(data: CurveData, axis: list[str]) -> list[float | None]:
     by_name = {s.name: s.mean for s in data.stages}
     return [by_name.get(name) for name in axis]
-
-
-def draw_compare(
-    series: list[tuple[str, CurveData]], fmt: str = "svg", *, width=10.0, height=3.2
-) -> bytes:
-    """Several curves on one chart with a legend: current vs future state, a map vs a saved
-    version, or every team of a workshop."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    if fmt not in ("svg", "png"):
-        raise ValueError(f"unknown format {fmt!r}")
-    axis = stage_axis(series)
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(width, height), dpi=100)
-        ax = fig.add_axes((0.07, 0.28, 0.9, 0.64))
-        ax.set_xlim(-0.5, max(len(axis), 1) - 0.5)
-        ax.set_ylim(-2.4, 2.4)
-        ax.set_yticks(SCORES, [f"{s:+d}" if s else "0" for s in SCORES], fontsize=8)
-        ax.set_xticks(range(len(axis)), axis, fontsize=9)
-        ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
-        ax.axhline(0, color="#9ca3af", linewidth=1)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        for n, (label, data) in enumerate(series):
-            means = [m if m is not None else float("nan") for m in aligned_means(data, axis)]
-            ax.plot(
-                range(len(axis)),
-                means,
-                color=COLOURS[n % len(COLOURS)],
-                linewidth=2.2,
-                marker="o",
-                markersize=5,
-                linestyle="-" if n == 0 else "--",
-                label=label,
-            )
-        ax.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.18),
-            ncol=min(len(series), 4),
-            frameon=False,
-            fontsize=9,
-        )
-        title = _("Emotion curves compared") + ": " + ", ".join(label for label, _d in series)
-        return _save(fig, fmt, title)

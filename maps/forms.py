@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from maps import presets
+from maps import portable, presets
 from maps.models import (
     MAX_CARDS,
     MAX_EMOTION_CARDS,
@@ -34,10 +34,6 @@ class JourneyMapCreateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persona"].empty_label = _("No persona yet")
-
-    def save(self, commit: bool = True) -> JourneyMap:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "preset"}
-        return JourneyMap.objects.create_from_preset(preset=self.cleaned_data["preset"], **data)
 
 
 class JourneyMapDetailsForm(forms.ModelForm):
@@ -106,6 +102,10 @@ class DirectionForm(forms.Form):
     )
 
 
+# The name of the field below, as pages write it and the browser fills it (journeymap.js).
+CLIENT_TOKEN = "client_token"
+
+
 class ClientTokenMixin(forms.Form):
     """A random id the add form carries, so a retried request creates nothing twice."""
 
@@ -149,16 +149,6 @@ class CardForm(ClientTokenMixin, forms.ModelForm):
                 % {"n": f"{MAX_CARDS:,}"}
             )
         return data
-
-    def save(self, commit: bool = True) -> Card:
-        card = super().save(commit=False)
-        if card.pk:
-            card.version += 1
-        else:  # at the end of its cell
-            card.position = card.stage.cards.filter(lane=card.lane).count()
-        if commit:
-            card.save()
-        return card
 
 
 class CardMoveForm(forms.Form):
@@ -259,18 +249,11 @@ class MapImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
     )
 
-    def import_map(self, user):
-        """The new map, or None with the problem added to the form's errors."""
-        from maps import portable
-
+    def clean_file(self):
         upload = self.cleaned_data["file"]
-        try:
-            if upload.size > portable.MAX_BYTES:
-                raise portable.ImportProblem(_("The file is larger than 2 MB."))
-            return portable.loads(upload.read(), user=user)
-        except portable.ImportProblem as problem:
-            self.add_error("file", str(problem))
-            return None
+        if upload.size > portable.MAX_BYTES:  # before reading it
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
 
 
 class MapVersionForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The map as a printable PDF (WeasyPrint), from the board's own partials.
+"""The map as a printable PDF (WeasyPrint), from the board's own templates.
 
 Managers were not in the room: this document is how they see the workshop, so it is laid out
 for A4 landscape paper: a cover with the scenario and persona, the stages × lanes grid whose
@@ -15,42 +15,22 @@ from maps.board import Board
 from maps.curve import CurveData
 
 
-def print_html(journey_map, request=None) -> str:
+def document_context(journey_map, *, team: str = "") -> dict:
+    """What `maps/print_document.html` needs for one map; `team` names the workshop team whose
+    map it is, for the cover."""
     board = Board.load(journey_map)
-    context = {
+    return {
         "journey_map": journey_map,
         "board": board,
         "curve": CurveData.from_board(board),
+        "team": team,
         "printing": True,
         "printed_at": timezone.localtime(),
     }
-    return render_to_string("maps/print.html", context, request)
 
 
-def workshop_html(workshop, request=None) -> str:
-    """Every team's map in one document, after a cover with all the teams' curves."""
-    from maps import curve
-
-    documents = []
-    for team in workshop.teams.select_related("journey_map__persona"):
-        board = Board.load(team.journey_map)
-        documents.append(
-            {
-                "journey_map": team.journey_map,
-                "board": board,
-                "curve": CurveData.from_board(board),
-                "participants": [p.display_name for p in team.participants.filter(removed_at=None)],
-            }
-        )
-    drawn = [(d["journey_map"].team.name, d["curve"]) for d in documents if not d["curve"].is_empty]
-    context = {
-        "workshop": workshop,
-        "documents": documents,
-        "chart": curve.inline_svg(curve.draw_compare(drawn)) if drawn else None,
-        "printing": True,
-        "printed_at": timezone.localtime(),
-    }
-    return render_to_string("workshops/print.html", context, request)
+def print_html(journey_map, *, team: str = "") -> str:
+    return render_to_string("maps/print.html", document_context(journey_map, team=team))
 
 
 def write_pdf(html: str) -> bytes:
@@ -64,5 +44,5 @@ def _no_fetching(url, *args, **kwargs):
     raise ValueError(f"the PDF fetches nothing ({url[:60]})")
 
 
-def map_pdf(journey_map, request=None) -> bytes:
-    return write_pdf(print_html(journey_map, request))
+def map_pdf(journey_map, *, team: str = "") -> bytes:
+    return write_pdf(print_html(journey_map, team=team))

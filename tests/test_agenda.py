@@ -20,7 +20,7 @@ HTMX = {"headers": {"HX-Request": "true"}}
 
 
 def control(client, workshop, action, **data):
-    return client.post(reverse("workshops:control", args=[workshop.pk, action]), data, **HTMX)
+    return client.post(reverse(f"workshops:control-{action}", args=[workshop.pk]), data, **HTMX)
 
 
 def seconds_shown(html: str) -> int:

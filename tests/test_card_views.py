@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from maps.models import Card, EmotionCard, JourneyMap, Lane
+from workshops.protocol import PUSH_MARK, SEQ_HEADER
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -39,13 +40,13 @@ def test_it_adds_a_touchpoint_and_returns_its_cell_and_a_fresh_form(
     html = response.content.decode()
     # The add form comes back open and empty for the next card; after the mark, the push: only
     # the new card, appended to its cell, with the push's sequence number in a header.
-    form, push = html.split("<!--journeymap-push-->")
+    form, push = html.split(PUSH_MARK)
     assert push.lstrip().startswith(
         f'<div hx-swap-oob="beforeend:#cards-{stages[1].pk}-touchpoint">'
     )
     assert f'<article id="card-{card.pk}"' in push and "리뷰 사이트 후기" in push
-    assert response["X-Journeymap-Seq"] == str(JourneyMap.objects.get(pk=journey_map.pk).seq)
-    assert html.startswith(f'\n<details id="add-{stages[1].pk}-touchpoint" class="add-card" open>')
+    assert response[SEQ_HEADER] == str(JourneyMap.objects.get(pk=journey_map.pk).seq)
+    assert html.startswith(f'<details id="add-{stages[1].pk}-touchpoint" class="add-card" open>')
     assert "></textarea>" in html
 
 

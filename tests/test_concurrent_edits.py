@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from maps.models import ActionPlan, Card, EmotionCard, Lane
+from workshops.protocol import SEQ_HEADER
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -98,7 +99,7 @@ def test_a_retried_add_creates_once(editor_client, journey_map, stages, name, da
     # The room heard of it the first time: the resend pushes nothing (no sequence number used),
     # and its answer replaces parts by id; appending the card again would show it twice.
     journey_map.refresh_from_db()
-    assert journey_map.seq == seq and "X-Journeymap-Seq" not in again.headers
+    assert journey_map.seq == seq and SEQ_HEADER not in again.headers
     assert "beforeend:" not in again.content.decode()
 
 

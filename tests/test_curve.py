@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from maps import curve
+from maps import charts
 from maps.curve import CurveData, Emotion, StageData, Touchpoint
 from tests.conftest import korean_font_installed, need
 
@@ -55,7 +55,7 @@ def test_all_stages_empty():
 
 def test_a_map_without_stages():
     data = journey()
-    assert data.is_empty and data.lowest == [] and curve.points(data) == []
+    assert data.is_empty and data.lowest == [] and charts.points(data) == []
 
 
 def test_the_lowest_stages_are_the_pain_points_ties_included():
@@ -71,11 +71,11 @@ def test_widest_spread_needs_two_cards():
 
 def test_equal_scores_are_spread_apart_and_centred():
     data = journey(stage("인지", 1, 1, 1, -2))
-    xs = sorted(x for x, score in curve.points(data) if score == 1)
+    xs = sorted(x for x, score in charts.points(data) if score == 1)
     assert len(set(xs)) == 3 and sum(xs) == pytest.approx(0)
-    assert [(x, s) for x, s in curve.points(data) if s == -2] == [(0, -2)]
-    assert curve.spread_offsets(40) == sorted(set(curve.spread_offsets(40)))
-    assert max(map(abs, curve.spread_offsets(40))) <= 0.25
+    assert [(x, s) for x, s in charts.points(data) if s == -2] == [(0, -2)]
+    assert charts.spread_offsets(40) == sorted(set(charts.spread_offsets(40)))
+    assert max(map(abs, charts.spread_offsets(40))) <= 0.25
 
 
 def test_mot_candidates_come_from_the_steepest_drop_and_negative_clusters():
@@ -132,14 +132,14 @@ def korean_font():
 def test_the_svg_names_every_stage_and_draws_korean_with_nanum(korean_font):
     from matplotlib import font_manager
 
-    svg = curve.draw(DEMO, "svg").decode()
+    svg = charts.draw(DEMO, "svg").decode()
     assert svg.startswith("<?xml") and "<svg" in svg
     for name in ("인지", "탐색 및 비교", "고려", "가입"):
         assert name in svg
     assert "-1.2" in svg  # the mean of 고려, in words, with an ASCII minus
     # The font that draws Hangul is the one chosen, not whatever the machine has first.
     path = font_manager.findfont(
-        font_manager.FontProperties(family=curve.FONT_FAMILY), fallback_to_default=False
+        font_manager.FontProperties(family=charts.FONT_FAMILY), fallback_to_default=False
     )
     assert "NanumGothic" in path
 
@@ -147,16 +147,16 @@ def test_the_svg_names_every_stage_and_draws_korean_with_nanum(korean_font):
 def test_the_png_is_a_valid_image_of_the_expected_size(korean_font):
     from PIL import Image
 
-    png = curve.draw(DEMO, "png", width=10, height=2.6)
+    png = charts.draw(DEMO, "png", width=10, height=2.6)
     image = Image.open(io.BytesIO(png))
     image.verify()
     assert (image.format, image.size) == ("PNG", (1500, 390))
 
 
 def test_an_empty_curve_still_draws(korean_font):
-    svg = curve.draw(journey(stage("인지"), stage("고려")), "svg").decode()
+    svg = charts.draw(journey(stage("인지"), stage("고려")), "svg").decode()
     assert "인지" in svg and "고려" in svg
-    assert curve.draw(journey(), "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert charts.draw(journey(), "png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_an_unchanged_curve_is_drawn_once(monkeypatch, korean_font):
@@ -164,15 +164,15 @@ def test_an_unchanged_curve_is_drawn_once(monkeypatch, korean_font):
 
     cache.clear()
     drawn = []
-    real = curve.draw
-    monkeypatch.setattr(curve, "draw", lambda *a, **k: drawn.append(1) or real(*a, **k))
-    first = curve.render(DEMO, "svg")
-    assert curve.render(journey(*DEMO.stages), "svg") == first
+    real = charts.draw
+    monkeypatch.setattr(charts, "draw", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    first = charts.render(DEMO, "svg")
+    assert charts.render(journey(*DEMO.stages), "svg") == first
     assert len(drawn) == 1
-    curve.render(journey(*DEMO.stages, stage("추천", 2)), "svg")
+    charts.render(journey(*DEMO.stages, stage("추천", 2)), "svg")
     assert len(drawn) == 2
 
 
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
-        curve.draw(DEMO, "gif")
+        charts.draw(DEMO, "gif")

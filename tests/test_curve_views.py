@@ -10,6 +10,7 @@ from django.urls import reverse
 from maps.board import Board
 from maps.curve import CurveData
 from maps.models import EmotionCard, JourneyMap, Lane
+from workshops.protocol import PUSH_MARK
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -51,7 +52,7 @@ def test_an_emotion_card_pushes_the_new_curve_and_a_thought_does_not(
         {"stage": stages[2].pk, "score": "-2"},
         **HTMX,
     )
-    push = response.content.decode().split("<!--journeymap-push-->")[1]
+    push = response.content.decode().split(PUSH_MARK)[1]
     assert 'id="curve" class="curve panel" aria-labelledby="curve-title" hx-swap-oob="true"' in push
     response = editor_client.post(
         reverse("maps:card-add", args=[journey_map.pk]),

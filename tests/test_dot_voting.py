@@ -12,6 +12,7 @@ from maps.board import Ranking
 from maps.models import Card, Lane
 from workshops import broadcast
 from workshops.models import Dot
+from workshops.protocol import PUSH_MARK
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -39,7 +40,7 @@ def vote(workshop, join, editor):
 
 
 def control(vote, action, data=None):
-    path = reverse("workshops:control", args=[vote["workshop"].pk, action])
+    path = reverse(f"workshops:control-{action}", args=[vote["workshop"].pk])
     return vote["facilitator"].post(path, data or {}, **HTMX)
 
 
@@ -57,7 +58,7 @@ def test_nobody_places_more_than_their_dots(vote):
     person, [ad, app, call] = vote["people"][0], vote["touchpoints"]
     assert dot(vote, person, ad).status_code == 200
     answer = dot(vote, person, ad)  # two dots on one card are allowed
-    mine = answer.content.decode().split("<!--journeymap-push-->")[0]
+    mine = answer.content.decode().split(PUSH_MARK)[0]
     assert answer.status_code == 200 and 'id="my-dots"' in mine
     assert "You have 0 dots left" in mine or "0개" in mine
     refused = dot(vote, person, app)

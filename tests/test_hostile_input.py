@@ -285,7 +285,7 @@ def test_moving_a_card(world, direction, stage, position):
 def test_console_controls(world, workshop, action, lane, number):
     before = state()
     response = world["client"].post(
-        reverse("workshops:control", args=[workshop.pk, action]),
+        reverse(f"workshops:control-{action}", args=[workshop.pk]),
         {"lane": lane, "dots": number, "areas": lane, "count": number, "minutes": number,
          "step": number, "where": lane},
         **HTMX,

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from workshops import joining
 from workshops.models import CODE_ALPHABET, CODE_LENGTH, JoinAttempt, Participant, Workshop
+from workshops.views import joining
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_codes_and_links_expire_some_days_after_the_workshop(workshop):
 def test_rotating_replaces_link_and_code_and_keeps_people_in(workshop, join, editor_client):
     member = join(workshop, "팀 A", "남는 사람")
     old_token, old_code = workshop.join_token, workshop.join_code
-    editor_client.post(reverse("workshops:control", args=[workshop.pk, "rotate"]))
+    editor_client.post(reverse("workshops:control-rotate", args=[workshop.pk]))
     workshop.refresh_from_db()
     assert (workshop.join_token, workshop.join_code) != (old_token, old_code)
     assert Client().get(reverse("workshops:join", args=[old_token])).status_code == 404

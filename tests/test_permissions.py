@@ -28,7 +28,17 @@ def everything() -> str:
     ]
     workshops = list(
         Workshop.objects.values(
-            "join_code", "locked", "closed_at", "step_index", "clock_running", "clock_left"
+            "join_code",
+            "view_token",
+            "locked",
+            "closed_at",
+            "step_index",
+            "clock_running",
+            "clock_left",
+            "gallery_open",
+            "private_areas",
+            "vote_open",
+            "vote_lane",
         )
     )
     return json.dumps(
@@ -40,7 +50,8 @@ def everything() -> str:
             list(Workshop.objects.values_list("steps__minutes", flat=True)),
             list(Card.all_objects.exclude(private_to="").values_list("pk", flat=True)),
             list(Dot.objects.values_list("card", "voter")),
-            list(JourneyMap.objects.order_by("pk").values_list("view_token", flat=True)),
+            # A push counts in the map's sequence: a refused write tells nobody anything.
+            list(JourneyMap.objects.order_by("pk").values_list("view_token", "seq")),
         ],
         default=str,
     )
@@ -161,6 +172,32 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
     }
 
 
+# Every console control, with what makes it a valid request.
+CONTROLS = {
+    "start": {},
+    "pause": {},
+    "resume": {},
+    "extend": {"minutes": 5},
+    "step": {"step": 1},
+    "lock": {},
+    "unlock": {},
+    "close": {},
+    "reopen": {},
+    "gallery-open": {},
+    "gallery-close": {},
+    "go": {"where": "own"},
+    "private-start": {"areas": ["emotion"]},
+    "reveal": {},
+    "vote-open": {"lane": "touchpoint", "dots": 3},
+    "vote-close": {},
+    "mot-top": {"count": 1},
+    "rotate": {},
+    "rotate-view": {},
+}
+# What a control needs first: adding minutes needs a running step.
+PREPARE = {"workshops:control-extend": lambda w: w["workshop"].start()}
+
+
 def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
     k = w["workshop"].pk
     step = w["step"]
@@ -176,7 +213,10 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
             None,
         ),
         "workshops:screen": (reverse("workshops:screen", args=[k]), None),
-        "workshops:control": (reverse("workshops:control", args=[k, "lock"]), {}),
+        **{
+            f"workshops:control-{name}": (reverse(f"workshops:control-{name}", args=[k]), data)
+            for name, data in CONTROLS.items()
+        },
         "workshops:step": (
             reverse("workshops:step", args=[k, step.pk]),
             {f"s{step.pk}-title": "1단계", f"s{step.pk}-minutes": "30"},
@@ -273,24 +313,26 @@ def test_map_urls(world, name, role):
     assert everything() == before
 
 
+WORKSHOP_URLS = [
+    "workshops:console",
+    "workshops:teams",
+    "workshops:maps",
+    "workshops:qr",
+    "workshops:gallery",
+    "workshops:export-pdf",
+    "workshops:present",
+    "workshops:screen",
+    "workshops:step",
+    "workshops:participant-remove",
+    *(f"workshops:control-{name}" for name in CONTROLS),
+]
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    "name",
-    [
-        "workshops:console",
-        "workshops:teams",
-        "workshops:maps",
-        "workshops:qr",
-        "workshops:gallery",
-        "workshops:export-pdf",
-        "workshops:present",
-        "workshops:screen",
-        "workshops:control",
-        "workshops:step",
-        "workshops:participant-remove",
-    ],
-)
+@pytest.mark.parametrize("name", WORKSHOP_URLS)
 def test_workshop_urls(world, name, role):
+    if name in PREPARE:
+        PREPARE[name](world)
     path, data = workshop_requests(world)[name]
     client = world["clients"][role]
     before = everything()

@@ -45,7 +45,7 @@ def room(workshop, join, editor):
 
 
 def control(room, action, data=None):
-    path = reverse("workshops:control", args=[room["workshop"].pk, action])
+    path = reverse(f"workshops:control-{action}", args=[room["workshop"].pk])
     return room["facilitator"].post(path, data or {}, **HTMX)
 
 

@@ -9,9 +9,9 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import reverse
 
-from journeymap import ratelimit
 from maps.models import Card
 from tests.test_workshop_sockets import ORIGIN, connect, cookie_of, make_world, receive
+from workshops import ratelimit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -38,6 +38,7 @@ from maps.models import Card, EmotionCard, Lane
 from tests.faults import Proxy
 from tests.servers import ARTIFACTS, Daphne
 from workshops.models import Dot, Workshop
+from workshops.protocol import PUSH_MARK
 
 SEED = int(os.environ.get("SOAK_SEED", "20261125"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "5"))
@@ -162,7 +163,7 @@ class Person:
             world["added"][token] = data["text"]
             stats["adds acknowledged"] += 1
             stats["adds resent on purpose"] += sends - 1
-            found = CARD_ID.findall(body.split("<!--journeymap-push-->")[-1])
+            found = CARD_ID.findall(body.split(PUSH_MARK)[-1])
             if found and sends == 1:
                 world["cards"][int(found[0])] = {"lane": lane, "version": 1}
         elif r < 0.58:

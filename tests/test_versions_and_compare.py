@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from maps import curve, portable
+from maps import charts, curve, portable
 from maps.curve import CurveData, Emotion, StageData
 from maps.models import EmotionCard, JourneyMap, MapVersion
 
@@ -69,7 +69,7 @@ def test_two_maps_line_up_by_stage_name():
     axis = curve.stage_axis([("현재", now), ("미래", future)])
     assert axis == ["인지", "가입", "추천"]
     assert curve.aligned_means(future, axis) == [2, None, 2]
-    svg = curve.draw_compare([("현재", now), ("미래", future)]).decode()
+    svg = charts.draw_compare([("현재", now), ("미래", future)]).decode()
     assert "현재" in svg and "미래" in svg
 
 

@@ -21,9 +21,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from journeymap import ratelimit
 from maps.models import JourneyMap
-from workshops import presence
+from workshops import presence, ratelimit
 from workshops.models import Area, Participant, Team, Workshop
 
 # Session keys: {workshop id: participant id}, {workshop id: the read-only link's token} and
@@ -232,6 +231,24 @@ def check_area(request: HttpRequest, area: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Author:
+    """Who makes a change, as what they write remembers them: the name shown on it, the key
+    private cards and dots are kept under ("p<participant>" or "u<user>"), and the account."""
+
+    name: str
+    key: str = ""
+    user: object = None
+
+
+def author(request: HttpRequest) -> Author:
+    """The person behind this request (after get_map or require_editor)."""
+    role = getattr(request, "role", None)
+    participant = role.participant if role is not None else None
+    key = f"p{participant.pk}" if participant is not None else f"u{request.user.pk}"
+    return Author(name=who(request), key=key, user=user_or_none(request))
+
+
 def who(request: HttpRequest) -> str:
     """The name shown on what this request writes."""
     role = getattr(request, "role", None)
@@ -242,8 +259,7 @@ def who(request: HttpRequest) -> str:
 
 def author_key(request: HttpRequest) -> str:
     """Who wrote or voted, as private cards and dots remember it: a participant or a user."""
-    participant = request.role.participant
-    return f"p{participant.pk}" if participant is not None else f"u{request.user.pk}"
+    return author(request).key
 
 
 def private_to(request: HttpRequest, area: str) -> str:

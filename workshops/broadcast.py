@@ -1,19 +1,30 @@
-"""The one place that pushes to a room.
+"""The one place that sends to rooms and to people's sockets.
 
-Every change of a map bumps the map's sequence number inside the change's transaction, and
-the HTML of what changed goes to the room's group only after that transaction commits: a
-rolled-back change is never shown. The channel layer may still drop a push (delivery is at
-most once); clients notice the gap in sequence numbers and re-read the board from the database.
+Every change of a map counts one more in the map's sequence number inside the change's
+transaction; what changed goes to the room's group only after that transaction commits, so a
+rolled-back change is never shown. The channel layer may still drop a message (delivery is at
+most once): clients notice the gap in sequence numbers and re-read the board from the
+database.
+
+Writes are named actions (workshops/actions/) marked with `@action`: each tells the room
+itself, once. Model signals (workshops/signals.py) only catch what no action made, such as a
+change in the admin, and ask the room to re-read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
+import threading
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection, transaction
+from django.db import transaction
+
+from maps.models import JourneyMap
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +36,60 @@ def room_group(map_id: int) -> str:
 def member_group(key: str) -> str:
     """Every socket of one person: "p<participant>", "u<user>" or "v<session>"."""
     return f"member.{key}"
+
+
+# Actions -------------------------------------------------------------------------------------
+
+_acting = contextvars.ContextVar("journeymap_acting", default=False)
+
+
+def action(function):
+    """A named write: it changes models inside the caller's transaction (a savepoint of it, so
+    a caller that catches the action's refusal can go on) or a transaction of its own, and
+    tells the room itself, so the signals that catch raw changes stay quiet."""
+
+    @functools.wraps(function)
+    def act(*args, **kwargs):
+        token = _acting.set(True)
+        try:
+            with transaction.atomic():
+                return function(*args, **kwargs)
+        finally:
+            _acting.reset(token)
+
+    return act
+
+
+def acting() -> bool:
+    """Whether the code running now is inside an action (which pushes what it changes)."""
+    return _acting.get()
+
+
+@dataclass(frozen=True)
+class Push:
+    """What an action told the room: its HTML and sequence number. `seq` is None when the
+    room heard nothing new (a resent add): the HTML is then for the sender alone."""
+
+    html: str
+    seq: int | None = None
+
+
+def tell_room(journey_map, html: str, *, by: str = "") -> Push:
+    """Count one change of `journey_map` and push `html` (out-of-band partials) on commit."""
+    seq = journey_map.bump()
+    message = {"type": "room.push", "seq": seq, "html": html, "by": by}
+    transaction.on_commit(lambda: send(journey_map.pk, message))
+    return Push(html, seq)
+
+
+def move_everyone(map_id: int, url: str) -> None:
+    """Participants' screens in this room go to `url` (after commit)."""
+    transaction.on_commit(lambda: send(map_id, {"type": "room.go", "url": url}))
+
+
+def close_room(map_id: int) -> None:
+    """The map is gone: its sockets are told and closed (after commit)."""
+    transaction.on_commit(lambda: send(map_id, {"type": "room.closed"}))
 
 
 def kick(participant_id: int) -> None:
@@ -44,46 +109,46 @@ def recheck_room(map_id: int) -> None:
     transaction.on_commit(lambda: _group_send(room_group(map_id), {"type": "room.recheck"}))
 
 
-def map_changed(journey_map, html: str, *, by: str = "") -> int:
-    """Count one change of `journey_map` and push `html` (out-of-band partials) on commit."""
-    seq = journey_map.bump()
-    message = {"type": "room.push", "seq": seq, "html": html, "by": by}
-    for resync in _pending_resyncs(journey_map.pk):
-        resync.pushed = True  # the board view pushes exactly what changed
-    transaction.on_commit(lambda: send(journey_map.pk, message))
-    return seq
+# Changes no action made ----------------------------------------------------------------------
 
 
-class _Resync:
-    """Queued when a model of a map is saved or deleted; at commit it tells the room to re-read
-    the board, unless a board view pushed the change itself in the same transaction."""
+class _Batch(threading.local):
+    """Raw changes of one transaction: each map touched re-reads once, after the commit."""
 
-    def __init__(self, map_id: int):
-        self.map_id, self.pushed = map_id, False
-
-    def __call__(self) -> None:
-        if self.pushed:
-            return
-        from maps.models import JourneyMap
-
-        journey_map = JourneyMap.objects.filter(pk=self.map_id).first()
-        if journey_map is not None:
-            seq = journey_map.bump()
-            send(self.map_id, {"type": "room.resync", "seq": seq})
+    def __init__(self):
+        self.open: dict | None = None
 
 
-def _pending_resyncs(map_id: int) -> list[_Resync]:
-    return [
-        func
-        for _sids, func, _robust in connection.run_on_commit
-        if isinstance(func, _Resync) and func.map_id == map_id
-    ]
+_batch = _Batch()
 
 
 def map_touched(map_id: int) -> None:
-    """A model of map `map_id` changed somewhere (admin, a command, a shell): queue a resync."""
-    if not _pending_resyncs(map_id):
-        transaction.on_commit(_Resync(map_id))
+    """A model of map `map_id` changed outside any action (the admin, a shell): once the
+    transaction commits, the room re-reads the board, once however many rows changed.
+
+    The batch is closed by the first of its callbacks to run. A batch whose transaction rolled
+    back is simply taken over by the next transaction's callbacks, so nothing is lost."""
+    if _batch.open is None:
+        _batch.open = {"sent": set()}
+    batch = _batch.open
+
+    def reread():
+        if _batch.open is batch:
+            _batch.open = None
+        if map_id not in batch["sent"]:
+            batch["sent"].add(map_id)
+            _reread(map_id)
+
+    transaction.on_commit(reread)
+
+
+def _reread(map_id: int) -> None:
+    journey_map = JourneyMap.objects.filter(pk=map_id).first()
+    if journey_map is not None:  # deleted meanwhile: its room was closed
+        send(map_id, {"type": "room.resync", "seq": journey_map.bump()})
+
+
+# Sending -------------------------------------------------------------------------------------
 
 
 def send(map_id: int, message: dict) -> None:

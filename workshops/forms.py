@@ -65,16 +65,6 @@ class WorkshopCreateForm(forms.ModelForm):
             )
         return names
 
-    def create(self, facilitator) -> Workshop:
-        data = self.cleaned_data
-        return Workshop.create(
-            title=data["title"],
-            date=data["date"],
-            teams=data["teams"],
-            preset=data["preset"],
-            facilitator=facilitator,
-        )
-
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
@@ -128,17 +118,6 @@ class JoinForm(forms.ModelForm):
                 % {"n": MAX_PARTICIPANTS}
             )
         return data
-
-    def save(self, commit: bool = True) -> Participant:
-        participant = super().save(commit=False)
-        participant.workshop = self.workshop
-        # Nobody chose: the team with the fewest people so far.
-        participant.team = self.cleaned_data["team"] or min(
-            self.workshop.teams.all(),
-            key=lambda team: (team.participants.filter(removed_at=None).count(), team.position),
-        )
-        participant.save()
-        return participant
 
 
 class StepForm(forms.ModelForm):

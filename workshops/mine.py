@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from maps.models import Card, EmotionCard, JourneyMap
 from workshops import access, voting
 
-BOARD = "maps/board.html"
+# The two parts of the page that are one person's own.
+PRIVATE_CARDS = "workshops/private_mine.html"
+DOTS_LEFT = "workshops/my_dots.html"
 
 
 def context(request, journey_map: JourneyMap) -> dict:
@@ -41,7 +43,7 @@ def context(request, journey_map: JourneyMap) -> dict:
     return mine
 
 
-def render(request, journey_map: JourneyMap, parts: list[str], mine: dict) -> str:
-    """The named parts of "mine", to swap out-of-band."""
+def render(journey_map: JourneyMap, parts: list[str], mine: dict) -> str:
+    """Parts of "mine" (PRIVATE_CARDS, DOTS_LEFT), to swap out-of-band."""
     base = {"journey_map": journey_map, "mine": mine, "oob": True, "csrf_token": ""}
-    return "".join(render_to_string(f"{BOARD}#{name}", base, request) for name in parts)
+    return "".join(render_to_string(name, base) for name in parts)

@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +135,9 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:console", args=[self.pk])
 
     @classmethod
     def create(cls, *, title: str, date, teams: list[str], preset: str, facilitator) -> Workshop:
@@ -331,6 +335,11 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def heading(self) -> str:
+        """The team as a map's cover names it: 팀 A · 워크숍 (2026-12-02)."""
+        return f"{self.name} · {self.workshop.title} ({self.workshop.date:%Y-%m-%d})"
 
 
 class Participant(models.Model):

@@ -1,68 +1,50 @@
 """The workshop's state as every screen in it shows it: the current step, its instructions,
 the clock, and whether the board is locked or the workshop closed.
 
-It travels as one partial (the room bar) through each team map's room, like any edit of the
+It travels as one template (the room bar) through each team map's room, like any edit of the
 map: the map's sequence number counts it, so a screen that missed it catches up from the
-database the same way it does for cards.
+database the same way it does for cards. Used by the facilitation actions.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from maps import fragments
-from workshops import broadcast, mine
+from workshops import broadcast, fragments, mine
 from workshops.models import Workshop
 
-ROOM = "workshops/room.html"
+ROOM_BAR = "workshops/room_bar.html"
 
 
-def bar_html(request, workshop: Workshop, *, oob: bool) -> str:
-    context = {"workshop": workshop, "oob": oob}
-    return render_to_string(f"{ROOM}#room_bar", context, request)
+def bar_html(workshop: Workshop, *, oob: bool) -> str:
+    return render_to_string(ROOM_BAR, {"workshop": workshop, "oob": oob})
 
 
-def push_state(request, workshop: Workshop, *, by: str = "") -> None:
-    """After a facilitator's change: every team's screens get the new bar (on commit)."""
-    html = bar_html(request, workshop, oob=True)
-    for team in workshop.teams.select_related("journey_map"):
-        broadcast.map_changed(team.journey_map, html, by=by)
-
-
-def push_board(
-    request,
+def tell_every_team(
     workshop: Workshop,
     *,
     by: str = "",
     shared: tuple[list[str], dict] = ([], {}),
     **changed,
 ) -> None:
-    """The new room bar and what a facilitator's action changed on every team's map (cards
-    revealed, votes reset, MOTs flagged); `shared` puts each person's own parts back into the
-    state everyone has in common (see workshops/mine.py)."""
-    bar = bar_html(request, workshop, oob=True)
+    """The new room bar, and what a facilitator's action changed on every team's map (cards
+    revealed, votes reset, MOTs flagged; the parts as `fragments.render` names them);
+    `shared` puts each person's own parts back into the state everyone has in common (see
+    workshops/mine.py)."""
+    bar = bar_html(workshop, oob=True)
     for team in workshop.teams.select_related("journey_map"):
         journey_map = team.journey_map
-        html = bar + fragments.render(request, journey_map, **changed)
+        html = bar + (fragments.render(journey_map, **changed) if changed else "")
         if shared[0]:
-            html += mine.render(request, journey_map, *shared)
-        broadcast.map_changed(journey_map, html, by=by)
+            html += mine.render(journey_map, *shared)
+        broadcast.tell_room(journey_map, html, by=by)
 
 
-def send_everyone(workshop: Workshop, where: str) -> None:
-    """Move every participant's screen: to their own team's map, the gallery, or one team's
-    map in presentation. Pushed after commit; screens that miss it stay where they are."""
-    teams = list(workshop.teams.all())
-    for team in teams:
-        if where == "own":
-            url = reverse("maps:board", args=[team.journey_map_id])
-        elif where == "gallery":
-            url = reverse("workshops:gallery", args=[workshop.pk])
-        else:
-            url = reverse("workshops:present", args=[workshop.pk, int(where.split(":")[1])])
-        message = {"type": "room.go", "url": url}
-        transaction.on_commit(
-            lambda map_id=team.journey_map_id, m=message: broadcast.send(map_id, m)
-        )
+def where_to(workshop: Workshop, team, where: str) -> str:
+    """The page "bring everyone to `where`" opens for a member of `team`."""
+    if where == "own":
+        return team.journey_map.get_absolute_url()
+    if where == "gallery":
+        return reverse("workshops:gallery", args=[workshop.pk])
+    return reverse("workshops:present", args=[workshop.pk, int(where.split(":")[1])])

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from workshops.consumers import RoomConsumer
+from workshops.protocol import SOCKET_ROUTE
 
 websocket_urlpatterns = [
-    path("ws/maps/<int:map_id>/", RoomConsumer.as_asgi()),
+    path(SOCKET_ROUTE, RoomConsumer.as_asgi()),
 ]

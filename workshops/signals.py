@@ -1,14 +1,18 @@
-"""Changes made outside the board views (admin, management commands) reach the room too,
-and a logout reaches that person's open sockets."""
+"""What no action can see: rows changed outside the app's own writes (the admin, a shell, a
+data migration) still reach the room, as "re-read the board"; a deleted map closes its room;
+and a logout reaches that person's open sockets (Django's own signal).
+
+Every write of the app is an action (workshops/actions/) that tells the room what changed;
+while one runs, these handlers stay quiet, so nothing is pushed twice.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_out
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
-from workshops.broadcast import map_touched, recheck_member, send
+from workshops import broadcast
 
 
 def _map_ids(instance) -> list[int]:
@@ -20,22 +24,21 @@ def _map_ids(instance) -> list[int]:
 
 
 def _changed(sender, instance, **kwargs):
-    if kwargs.get("raw") or (
-        isinstance(instance, JourneyMap) and kwargs.get("signal") is post_delete
-    ):
+    if broadcast.acting() or kwargs.get("raw"):
         return
+    if isinstance(instance, JourneyMap) and kwargs.get("signal") is post_delete:
+        return  # its room is closed (_map_deleted)
     for map_id in _map_ids(instance):
-        map_touched(map_id)
+        broadcast.map_touched(map_id)
 
 
 def _map_deleted(sender, instance, **kwargs):
-    map_id = instance.pk
-    transaction.on_commit(lambda: send(map_id, {"type": "room.closed"}))
+    broadcast.close_room(instance.pk)
 
 
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        recheck_member(f"u{user.pk}")  # the session is gone: each socket finds that out
+        broadcast.recheck_member(f"u{user.pk}")  # the session is gone: each socket finds out
 
 
 def connect() -> None:

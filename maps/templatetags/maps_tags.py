@@ -3,11 +3,17 @@ from __future__ import annotations
 import uuid
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from maps import charts
+from maps.forms import CLIENT_TOKEN
 from maps.models import Channel, EmotionCard
 
 register = template.Library()
+
+# Set in the context of what is rendered once for a whole room (a push): see client_token.
+SHARED = "shared"
 
 
 @register.simple_tag
@@ -21,11 +27,19 @@ def emotion_scores() -> list[tuple[int, str]]:
 
 
 @register.simple_tag(takes_context=True)
-def client_token(context) -> str:
-    """A fresh token per add form, so a resent add creates once. A form rendered once for a
-    whole room (a push) gets none: sharing one would make everyone's adds look like resends
-    of the first; journeymap.js gives each browser its own when the form is sent."""
-    return "" if context.get("shared") else str(uuid.uuid4())
+def client_token_field(context) -> str:
+    """The hidden field that makes a resent add create once: a fresh token per add form. A form
+    rendered once for a whole room (a push) gets an empty one: sharing one token would make
+    everyone's adds look like resends of the first; journeymap.js gives each browser its own
+    when the form is sent."""
+    token = "" if context.get(SHARED) else str(uuid.uuid4())
+    return format_html('<input type="hidden" name="{}" value="{}">', CLIENT_TOKEN, token)
+
+
+@register.filter
+def chart(curve) -> str:
+    """The emotion curve drawn as inline SVG (drawn once per state, see maps/charts.py)."""
+    return charts.inline_svg(charts.render(curve, "svg"))
 
 
 @register.filter

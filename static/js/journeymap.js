@@ -25,8 +25,9 @@
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
+  const tokenField = body.dataset.protocol ? JSON.parse(body.dataset.protocol).tokenField : null;
   document.addEventListener("submit", (event) => {
-    const field = event.target.querySelector && event.target.querySelector("input[name=client_token]");
+    const field = tokenField && event.target.querySelector && event.target.querySelector(`input[name="${tokenField}"]`);
     if (field && !field.value) field.value = newToken();
   }, true);
 

@@ -8,6 +8,8 @@
   "use strict";
   const root = document.querySelector("[data-live-socket]");
   if (!root || !window.WebSocket) return;
+  // The protocol's names, from the page (workshops/protocol.py): no copies here.
+  const PROTOCOL = JSON.parse(document.body.dataset.protocol);
 
   const GAP_WAIT = 1500, PING_EVERY = 25000, DEAD_AFTER = 60000, QUIET = 30000;
   // Members re-announce about every 100 s; one not heard of for 5 minutes has gone.
@@ -59,7 +61,7 @@
       .then((response) => {
         if (response.status === 204) return null;
         if (!response.ok) throw new Error("snapshot " + response.status);
-        const newSeq = Number(response.headers.get("X-Journeymap-Seq"));
+        const newSeq = Number(response.headers.get(PROTOCOL.seqHeader));
         return response.text().then((html) => {
           if (newSeq > seq) { apply(html); seq = newSeq; }
         });
@@ -174,11 +176,11 @@
   document.addEventListener("htmx:afterSettle", reportEditing);
   document.addEventListener("htmx:afterSettle", renderMarkers);
 
-  // The answer to one's own edit is that edit's push too (X-Journeymap-Seq): its fragments go
-  // through the same in-order queue, so a slow answer never undoes a newer push.
-  const PUSH_MARK = "<!--journeymap-push-->";
+  // The answer to one's own edit is that edit's push too (its sequence number in a header):
+  // its fragments go through the same in-order queue, so a slow answer never undoes a newer push.
+  const PUSH_MARK = PROTOCOL.pushMark;
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const seqHeader = event.detail.xhr.getResponseHeader("X-Journeymap-Seq");
+    const seqHeader = event.detail.xhr.getResponseHeader(PROTOCOL.seqHeader);
     const body = event.detail.serverResponse;
     if (!seqHeader || typeof body !== "string" || body.indexOf(PUSH_MARK) < 0) return;
     const cut = body.indexOf(PUSH_MARK);

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps.models import JourneyMap
-from maps.views import journey_map_url
 from workshops import access
+from workshops.actions import facilitation as actions
 from workshops.forms import JoinCodeForm, JoinForm
 from workshops.models import JoinAttempt, Participant, Workshop, normalise_code
 
@@ -69,15 +69,15 @@ def join(request, token: str):
     if joined is not None:
         participant = Participant.objects.filter(pk=joined).first()
         if participant is not None and participant.removed_at is None:
-            return redirect(journey_map_url(participant.team.journey_map))
+            return redirect(participant.team.journey_map)
         if participant is not None:
             context = {"workshop": workshop, "removed": True}
             return render(request, "workshops/join_closed.html", context, status=403)
     form = JoinForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
-        participant = form.save()
+        participant = actions.join(workshop, **form.cleaned_data)
         access.remember_participant(request, participant)
-        return redirect(journey_map_url(participant.team.journey_map))
+        return redirect(participant.team.journey_map)
     teams = workshop.teams.annotate(
         members=Count("participants", filter=Q(participants__removed_at=None))
     )
@@ -98,4 +98,4 @@ def map_view_link(request, token: str):
     """A manager's read-only link to one map (any map, in a workshop or not)."""
     journey_map = get_object_or_404(JourneyMap, view_token=token)
     access.remember_map_viewer(request, journey_map)
-    return redirect(journey_map_url(journey_map))
+    return redirect(journey_map)

@@ -1,7 +1,8 @@
 """What an edit changed, as HTML the browser swaps in by id (hx-swap-oob).
 
 The same string answers the person who made the edit and is pushed to everyone else in the
-room, so every screen shows the same partials the page itself renders.
+room, so every screen shows the same templates the page itself renders (one file per thing,
+under templates/maps/; the PDF includes them too).
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from django.template.loader import render_to_string
 from maps.board import Board, Cell, Ranking
 from maps.curve import CurveData
 from maps.models import JourneyMap
-
-BOARD = "maps/board.html"
+from maps.templatetags.maps_tags import SHARED
 
 
 def render(
-    request,
     journey_map: JourneyMap,
     *,
     cells: Iterable[tuple[int, str]] = (),
@@ -36,15 +35,17 @@ def render(
     cells, cards, stages = list(cells), set(cards), set(stages)
     parts: list[tuple[str, dict]] = []
     if header:
-        parts.append(("map_header", {}))
+        parts.append(("maps/header.html", {}))
     # A new card has no emotion cards or plans yet: render it alone, without loading its
     # stage (which would make every add slower as a cell fills up).
     for card in journey_map.cards.filter(pk__in=list(appended)).select_related("stage"):
         card.emotions, card.plans = [], []
-        parts.append(("appended_card", {"card": card, "cell": Cell(card.stage, card.lane)}))
+        parts.append(
+            ("maps/card_appended.html", {"card": card, "cell": Cell(card.stage, card.lane)})
+        )
     if grid:
         board = Board.load(journey_map)
-        parts.append(("board_grid", {"board": board}))
+        parts.append(("maps/grid.html", {"board": board}))
         cells, cards, stages = [], set(), set()
     elif cells or cards or stages or plans:
         card_stages = (
@@ -59,30 +60,30 @@ def render(
         board = None
     for column in board.columns if board else ():
         if column.stage.pk in stages:
-            parts.append(("stage_header", {"column": column, "stage": column.stage}))
-            parts.append(("stage_emotions", {"column": column, "stage": column.stage}))
+            parts.append(("maps/stage_header.html", {"column": column, "stage": column.stage}))
+            parts.append(("maps/stage_emotions.html", {"column": column, "stage": column.stage}))
         for cell in column.cells:
             if (column.stage.pk, cell.lane) in cells:
-                parts.append(("cell_cards", {"cell": cell}))
+                parts.append(("maps/cell_cards.html", {"cell": cell}))
             for card in cell.cards:
                 if card.pk in cards:
-                    parts.append(("card", {"card": card, "column": column}))
+                    parts.append(("maps/card.html", {"card": card, "column": column}))
     if curve or grid:
         # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
         # board is loaded already when the grid goes out; otherwise three small queries.
         data = CurveData.from_board(board) if grid else CurveData.load(journey_map)
-        parts.append(("curve_panel", {"curve": data}))
+        parts.append(("maps/curve_panel.html", {"curve": data}))
     if plans:
-        parts.append(("plans_table", {"board": board}))
+        parts.append(("maps/plans.html", {"board": board}))
     for card in journey_map.cards.filter(pk__in=list(votes)):
-        parts.append(("dot_count", {"card": card}))
+        parts.append(("maps/dot_count.html", {"card": card}))
     if ranking:
-        parts.append(("vote_results", {"ranking": Ranking.load(journey_map, ranking)}))
+        parts.append(
+            ("workshops/vote_results.html", {"ranking": Ranking.load(journey_map, ranking)})
+        )
     # No CSRF token in what goes to the room: a form rendered with the editor's token would be
     # refused (403) when someone else submits it, and the token is the editor's alone. Every
     # htmx request sends its own page's token in the X-CSRFToken header instead.
-    # `shared`: rendered once for everyone in the room (see the client_token tag).
-    base = {"journey_map": journey_map, "oob": True, "csrf_token": "", "shared": True}
-    return "".join(
-        render_to_string(f"{BOARD}#{name}", {**base, **context}, request) for name, context in parts
-    )
+    # SHARED: rendered once for everyone in the room (see the client_token_field tag).
+    base = {"journey_map": journey_map, "oob": True, "csrf_token": "", SHARED: True}
+    return "".join(render_to_string(name, {**base, **context}) for name, context in parts)

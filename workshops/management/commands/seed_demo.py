@@ -10,10 +10,12 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapType, Persona
+from workshops.access import Author
+from workshops.actions.facilitation import create_workshop
+from workshops.broadcast import action
 from workshops.models import Workshop
 
 DEMO_USERNAME = "facilitator"
@@ -111,8 +113,7 @@ class Command(BaseCommand):
         if JourneyMap.objects.filter(title=DEMO_TITLE).exists():
             self.stdout.write("Demo map already loaded; nothing changed.")
         else:
-            with transaction.atomic():
-                journey_map = self.create_map()
+            journey_map = load_demo_map()
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo map #{journey_map.pk}."))
         workshop = self.ensure_workshop()
         self.stdout.write(
@@ -125,12 +126,13 @@ class Command(BaseCommand):
         today when it has passed, so the join code keeps working on a demo machine."""
         workshop = Workshop.objects.filter(title=DEMO_WORKSHOP).first()
         if workshop is None:
-            return Workshop.create(
+            facilitator = get_user_model().objects.get(username=DEMO_USERNAME)
+            return create_workshop(
                 title=DEMO_WORKSHOP,
                 date=timezone.localdate(),
                 teams=DEMO_TEAMS,
                 preset="funnel",
-                facilitator=get_user_model().objects.get(username=DEMO_USERNAME),
+                by=Author(name=facilitator.get_full_name(), user=facilitator),
             )
         if workshop.date < timezone.localdate() and not workshop.is_closed:
             workshop.date = timezone.localdate()
@@ -148,62 +150,65 @@ class Command(BaseCommand):
             user.save()
             self.stdout.write(f"Created the demo facilitator '{DEMO_USERNAME}'.")
 
-    def create_map(self) -> JourneyMap:
-        persona = Persona.objects.create(
-            name="안정 추구형 50대 투자자 김정훈",
-            profile="56세, 중견기업 부장, 자녀 둘은 대학생. 재무적으로 안정되어 있고 은퇴를 준비한다.",
-            goals="원금을 지키면서 꾸준한 이자 수익을 얻는다.",
-            needs="믿을 수 있는 정보, 간단한 결제, 정기적인 수익 알림.",
-            frustrations="과장 광고, 복잡한 본인 인증과 결제 단계.",
-            quote="크게 벌기보다 꾸준히 받고 싶어요.",
-        )
-        journey_map = JourneyMap.objects.create(
-            title=DEMO_TITLE,
-            topic="핵심 잠재 고객의 재투자율 높이기",
-            map_type=MapType.CURRENT,
-            persona=persona,
-            situation="노후 자금을 안정적으로 불릴 방법을 찾다가 에너지 투자 플랫폼을 알게 되었다.",
-            expectations="광고한 수익률이 사실이고, 투자와 결제가 쉽고, 이자가 꼬박꼬박 들어오기를 기대한다.",
-            start_point="첫 투자를 했다",
-            end_point="세 번째 투자를 한다",
-            created_by=get_user_model().objects.get(username=DEMO_USERNAME),
-        )
-        stages = [journey_map.add_stage(name) for name in STAGES]
-        cards = {}
-        for index, lane, text, extra in CARDS:
-            stage = stages[index]
-            cards[text] = Card.objects.create(
-                journey_map=journey_map,
-                stage=stage,
-                lane=lane,
-                text=text,
-                position=stage.cards.filter(lane=lane).count(),
-                **extra,
-            )
-        for touchpoint, index, score, words, author in EMOTIONS:
-            EmotionCard.objects.create(
-                journey_map=journey_map,
-                stage=stages[index],
-                touchpoint=cards[touchpoint] if touchpoint else None,
-                score=score,
-                words=words,
-                author_name=author,
-            )
-        today = timezone.localdate()
-        opportunity = cards[CARDS[11][2]]
-        ActionPlan.objects.create(
+
+@action
+def load_demo_map() -> JourneyMap:
+    """The worked example as a new map (nobody is in its room yet: nothing to push)."""
+    persona = Persona.objects.create(
+        name="안정 추구형 50대 투자자 김정훈",
+        profile="56세, 중견기업 부장, 자녀 둘은 대학생. 재무적으로 안정되어 있고 은퇴를 준비한다.",
+        goals="원금을 지키면서 꾸준한 이자 수익을 얻는다.",
+        needs="믿을 수 있는 정보, 간단한 결제, 정기적인 수익 알림.",
+        frustrations="과장 광고, 복잡한 본인 인증과 결제 단계.",
+        quote="크게 벌기보다 꾸준히 받고 싶어요.",
+    )
+    journey_map = JourneyMap.objects.create(
+        title=DEMO_TITLE,
+        topic="핵심 잠재 고객의 재투자율 높이기",
+        map_type=MapType.CURRENT,
+        persona=persona,
+        situation="노후 자금을 안정적으로 불릴 방법을 찾다가 에너지 투자 플랫폼을 알게 되었다.",
+        expectations="광고한 수익률이 사실이고, 투자와 결제가 쉽고, 이자가 꼬박꼬박 들어오기를 기대한다.",
+        start_point="첫 투자를 했다",
+        end_point="세 번째 투자를 한다",
+        created_by=get_user_model().objects.get(username=DEMO_USERNAME),
+    )
+    stages = [journey_map.add_stage(name) for name in STAGES]
+    cards = {}
+    for index, lane, text, extra in CARDS:
+        stage = stages[index]
+        cards[text] = Card.objects.create(
             journey_map=journey_map,
-            opportunity=opportunity,
-            what="상품 페이지 3회 이상 방문자 대상 선제 채팅 메시지 도입",
-            owner="마케팅 팀장",
-            due_date=today + datetime.timedelta(weeks=3),
+            stage=stage,
+            lane=lane,
+            text=text,
+            position=stage.cards.filter(lane=lane).count(),
+            **extra,
         )
-        ActionPlan.objects.create(
+    for touchpoint, index, score, words, author in EMOTIONS:
+        EmotionCard.objects.create(
             journey_map=journey_map,
-            opportunity=cards[CARDS[18][2]],
-            what="결제 단계 간소화 시안 작성",
-            owner="UX 디자이너",
-            due_date=today + datetime.timedelta(weeks=5),
-            status=ActionPlan.Status.DOING,
+            stage=stages[index],
+            touchpoint=cards[touchpoint] if touchpoint else None,
+            score=score,
+            words=words,
+            author_name=author,
         )
-        return journey_map
+    today = timezone.localdate()
+    opportunity = cards[CARDS[11][2]]
+    ActionPlan.objects.create(
+        journey_map=journey_map,
+        opportunity=opportunity,
+        what="상품 페이지 3회 이상 방문자 대상 선제 채팅 메시지 도입",
+        owner="마케팅 팀장",
+        due_date=today + datetime.timedelta(weeks=3),
+    )
+    ActionPlan.objects.create(
+        journey_map=journey_map,
+        opportunity=cards[CARDS[18][2]],
+        what="결제 단계 간소화 시안 작성",
+        owner="UX 디자이너",
+        due_date=today + datetime.timedelta(weeks=5),
+        status=ActionPlan.Status.DOING,
+    )
+    return journey_map

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps import curve, pdf
+from maps import charts
 from maps.board import Board
 from maps.curve import CurveData
-from maps.downloads import export_name, pdf_download
-from workshops import access
+from workshops import access, printing
 from workshops.access import login_required
 from workshops.models import Workshop
+from workshops.views.downloads import export_name, pdf_download
 
 
 @require_GET
@@ -41,7 +41,7 @@ def gallery(request, workshop_id: int):
     context = {
         "workshop": workshop,
         "teams": zip(teams, [data for _label, data in series], strict=True),
-        "chart": curve.inline_svg(curve.draw_compare(drawn)) if drawn else None,
+        "chart": charts.inline_svg(charts.draw_compare(drawn)) if drawn else None,
         "is_facilitator": access.can_edit_maps(request.user),
         "follow_map": _own_map_id(request, workshop),
     }
@@ -88,7 +88,7 @@ def _workshop_print(request, workshop_id: int):
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     if not access.can_read_workshop(request, workshop):
         raise Http404
-    return export_name(workshop, _("workshop") + ".pdf"), pdf.workshop_html(workshop, request)
+    return export_name(workshop, _("workshop") + ".pdf"), printing.workshop_html(workshop)
 
 
 @require_GET

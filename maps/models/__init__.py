@@ -1,0 +1,58 @@
+"""The customer journey map: persona, map, stages, cards, emotion cards, action plans.
+
+Every term follows ../shared/DOMAIN.md. Ordering rules (dense positions) and the rule that
+nothing points across maps live on the models, so the board, the admin and management
+commands all go through them.
+"""
+
+from maps.models.cards import ActionPlan, Card, CrossMapError, EmotionCard, check_stage_in_map
+from maps.models.choices import (
+    BACKSTAGE_LANES,
+    CARD_TEXT_MAX,
+    FRONT_LANES,
+    MAX_CARDS,
+    MAX_EMOTION_CARDS,
+    MAX_STAGES,
+    NAME_MAX,
+    Channel,
+    Lane,
+    MapType,
+)
+from maps.models.journey_map import (
+    PUBLIC_EMOTIONS,
+    JourneyMap,
+    JourneyMapQuerySet,
+    MapVersion,
+    Persona,
+    PublicManager,
+    Stage,
+    StageQuerySet,
+    new_view_token,
+)
+
+__all__ = [
+    "BACKSTAGE_LANES",
+    "CARD_TEXT_MAX",
+    "FRONT_LANES",
+    "MAX_CARDS",
+    "MAX_EMOTION_CARDS",
+    "MAX_STAGES",
+    "NAME_MAX",
+    "PUBLIC_EMOTIONS",
+    "ActionPlan",
+    "Card",
+    "Channel",
+    "CrossMapError",
+    "EmotionCard",
+    "JourneyMap",
+    "JourneyMapQuerySet",
+    "Lane",
+    "MapType",
+    "MapVersion",
+    "Persona",
+    "PublicManager",
+    "Stage",
+    "StageQuerySet",
+    "check_stage_in_map",
+    "new_view_token",
+]

@@ -1,0 +1,262 @@
+"""The sticky notes on a map: cards in cells, emotion cards, and the action plans that grow
+out of opportunities."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from maps.models.choices import CARD_TEXT_MAX, NAME_MAX, Channel, Lane
+from maps.models.journey_map import JourneyMap, PublicManager, Stage, renumber
+
+
+class CrossMapError(ValidationError):
+    pass
+
+
+def check_stage_in_map(item) -> None:
+    """A card or emotion card never points at a stage of another map."""
+    if item.stage_id and item.journey_map_id and item.stage.journey_map_id != item.journey_map_id:
+        raise CrossMapError(_("That stage belongs to another map."))
+
+
+class Card(models.Model):
+    """A sticky note in one cell of the board: a stage (column) and a lane (row)."""
+
+    # Derived from the stage; kept on the row so a whole board loads without joins.
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="cards", editable=False
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="cards"
+    )
+    lane = models.CharField(_("lane"), max_length=20, choices=Lane.choices)
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("text"), max_length=CARD_TEXT_MAX)
+    # Touchpoints only.
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    channel_other = models.CharField(_("other channel"), max_length=60, blank=True)
+    is_direct = models.BooleanField(
+        _("run by us"), default=True, help_text=_("Direct touchpoint (ours) or a third party's.")
+    )
+    is_mot = models.BooleanField(_("moment of truth"), default=False)
+    # Opportunities only: how the team prioritises them.
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    # Bumped on every edit: a save made on an older version is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
+    updated_by_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
+    # Set by the browser's add form, so a retried request never creates the card twice.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Private writing: who alone sees this card until the reveal ("p<participant>" or
+    # "u<user>", see workshops.access.author_key); empty once it is public.
+    private_to = models.CharField(max_length=24, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        ordering = ["stage__position", "lane", "position", "id"]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_mot=False) | Q(lane="touchpoint"),
+                name="card_mot_only_on_touchpoints",
+                violation_error_message=_("Only touchpoints can be moments of truth."),
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="") | Q(lane="touchpoint"),
+                name="card_channel_only_on_touchpoints",
+                violation_error_message=_("Only touchpoints have a channel."),
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "lane", "position"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_touchpoint(self) -> bool:
+        return self.lane == Lane.TOUCHPOINT
+
+    @property
+    def channel_label(self) -> str:
+        if self.channel == Channel.OTHER and self.channel_other:
+            return self.channel_other
+        return self.get_channel_display()
+
+    def clean(self) -> None:
+        super().clean()
+        check_stage_in_map(self)
+
+    def save(self, *args, **kwargs):
+        # Guard every path (board, admin, commands): a card never sits in another map's stage.
+        if self.stage_id and not self.journey_map_id:
+            self.journey_map_id = self.stage.journey_map_id
+        self.clean()
+        if not self.is_touchpoint:
+            self.is_mot = False
+            self.channel = ""
+        super().save(*args, **kwargs)
+
+    def cell_ids(self, stage: Stage | None = None, lane: str | None = None) -> list[int]:
+        return list(
+            Card.objects.filter(stage=stage or self.stage, lane=lane or self.lane)
+            .exclude(pk=self.pk)
+            .order_by("position", "id")
+            .values_list("pk", flat=True)
+        )
+
+    def move_to(self, stage: Stage, position: int) -> None:
+        """Move to `position` (clamped) in `stage`, same lane; both cells stay densely ordered."""
+        if stage.journey_map_id != self.journey_map_id:
+            raise CrossMapError(_("A card cannot move to a stage of another map."))
+        with transaction.atomic():
+            old_stage = self.stage
+            target = self.cell_ids(stage)
+            position = max(0, min(position, len(target)))
+            target.insert(position, self.pk)
+            if stage.pk != old_stage.pk:
+                Card.objects.filter(pk=self.pk).update(stage=stage)
+                # Emotion cards follow their touchpoint into the new stage.
+                EmotionCard.all_objects.filter(touchpoint=self).update(stage=stage)
+                renumber(Card, self.cell_ids(old_stage))
+            renumber(Card, target)
+            self.stage = stage
+            self.position = position
+
+    @classmethod
+    def renumber_cell(cls, stage_id: int, lane: str) -> None:
+        ids = cls.objects.filter(stage_id=stage_id, lane=lane).order_by("position", "id")
+        renumber(cls, list(ids.values_list("pk", flat=True)))
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            rest = self.cell_ids()
+            result = super().delete(*args, **kwargs)
+            renumber(Card, rest)
+        return result
+
+
+class EmotionCard(models.Model):
+    """One participant's reading of how the persona feels, −2…+2."""
+
+    SCORE_MIN, SCORE_MAX = -2, 2
+    EMOJI = {-2: "😠", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
+
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="emotion_cards", editable=False
+    )
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="emotion_cards")
+    touchpoint = models.ForeignKey(
+        Card,
+        verbose_name=_("touchpoint"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emotion_cards",
+        limit_choices_to={"lane": Lane.TOUCHPOINT},
+    )
+    score = models.SmallIntegerField(_("score"))
+    words = models.CharField(_("words"), max_length=200, blank=True)
+    author_name = models.CharField(_("author"), max_length=NAME_MAX, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    private_to = models.CharField(max_length=24, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PublicManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("emotion card")
+        verbose_name_plural = _("emotion cards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=-2) & Q(score__lte=2),
+                name="emotion_score_between_minus2_and_2",
+                violation_error_message=_("An emotion score is between −2 and +2."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.score:+d} {self.words}".strip()
+
+    @property
+    def emoji(self) -> str:
+        return self.EMOJI.get(self.score, "")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.touchpoint_id:
+            if self.touchpoint.lane != Lane.TOUCHPOINT:
+                raise ValidationError(_("Emotion cards attach to touchpoints only."))
+            self.stage_id = self.touchpoint.stage_id
+        check_stage_in_map(self)
+
+    def save(self, *args, **kwargs):
+        if self.touchpoint_id and not self.stage_id:
+            self.stage_id = self.touchpoint.stage_id
+        if self.stage_id and not self.journey_map_id:
+            self.journey_map_id = self.stage.journey_map_id
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class ActionPlan(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("Doing")
+        DONE = "done", _("Done")
+
+    journey_map = models.ForeignKey(
+        JourneyMap, on_delete=models.CASCADE, related_name="action_plans", editable=False
+    )
+    opportunity = models.ForeignKey(
+        Card,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="action_plans",
+        limit_choices_to={"lane": Lane.OPPORTUNITY},
+    )
+    what = models.CharField(_("what"), max_length=CARD_TEXT_MAX)
+    owner = models.CharField(_("owner"), max_length=NAME_MAX, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.TODO
+    )
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [models.F("due_date").asc(nulls_last=True), "id"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opportunity_id:
+            if self.opportunity.lane != Lane.OPPORTUNITY:
+                raise ValidationError(_("Action plans come from opportunities."))
+            if self.journey_map_id and self.opportunity.journey_map_id != self.journey_map_id:
+                raise CrossMapError(_("That opportunity belongs to another map."))
+
+    def save(self, *args, **kwargs):
+        if self.opportunity_id and not self.journey_map_id:
+            self.journey_map_id = self.opportunity.journey_map_id
+        self.clean()
+        super().save(*args, **kwargs)

@@ -1,0 +1,51 @@
+"""What a map is made of, as choices and limits: map types, lanes, channels."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CARD_TEXT_MAX = 500
+NAME_MAX = 100
+# What one map may hold. Far above a real workshop (a busy one: ~300 cards), low enough that
+# one person cannot make every screen in the room slow: the board, the import, the PDF.
+MAX_STAGES, MAX_CARDS, MAX_EMOTION_CARDS = 30, 2000, 5000
+
+
+class MapType(models.TextChoices):
+    CURRENT = "current", _("Current state")
+    FUTURE = "future", _("Future state")
+    DAY_IN_LIFE = "day_in_life", _("Day in the life")
+    BLUEPRINT = "blueprint", _("Service blueprint")
+
+
+class Lane(models.TextChoices):
+    ACTION = "action", _("Customer actions")
+    TOUCHPOINT = "touchpoint", _("Touchpoints")
+    THOUGHT = "thought", _("Thoughts")
+    PAIN_POINT = "pain_point", _("Pain points")
+    OPPORTUNITY = "opportunity", _("Opportunities")
+    # Backstage lanes, only on service-blueprint maps.
+    STAFF = "staff", _("Staff actions")
+    SYSTEM = "system", _("Systems")
+    POLICY = "policy", _("Policies")
+
+
+FRONT_LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]
+BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.POLICY]
+
+
+class Channel(models.TextChoices):
+    AD = "ad", _("Advertising")
+    SOCIAL = "social", _("Social media")
+    WEBSITE = "website", _("Website")
+    APP = "app", _("App")
+    EMAIL = "email", _("E-mail")
+    STORE = "store", _("Store")
+    CALL_CENTRE = "call_centre", _("Call centre")
+    CHAT = "chat", _("Chat")
+    DELIVERY = "delivery", _("Delivery")
+    REVIEW_SITE = "review_site", _("Review site")
+    WORD_OF_MOUTH = "word_of_mouth", _("Word of mouth")
+    EVENT = "event", _("Event")
+    OTHER = "other", _("Other")

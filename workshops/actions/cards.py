@@ -1,0 +1,234 @@
+"""Writes on what sits on a map: cards, emotion cards, action plans, dots, private cards.
+
+Each tells the map's room what changed, in as few parts as show it: a new card travels
+alone (appended to its cell), a moved card sends its two cells, and only edits that can move
+the emotion curve send the curve (its SVG weighs tens of KB).
+"""
+
+from __future__ import annotations
+
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane
+from workshops import fragments, voting
+from workshops.access import Author
+from workshops.broadcast import Push, action, tell_room
+from workshops.models import Workshop
+
+
+def _sent_before(queryset, client_token):
+    """The row a resent request (same client_token) created already, if any."""
+    return queryset.filter(client_token=client_token).first() if client_token else None
+
+
+# Cards ---------------------------------------------------------------------------------------
+
+
+@action
+def add_card(
+    journey_map: JourneyMap,
+    *,
+    stage,
+    lane: str,
+    text: str,
+    by: Author,
+    channel: str = "",
+    channel_other: str = "",
+    is_direct: bool = True,
+    client_token=None,
+    private_to: str = "",
+) -> tuple[Card, Push | None]:
+    """A card at the end of its cell. No push while it is private (private writing); a resent
+    add lands once and the sender gets its whole cell back."""
+    card = _sent_before(Card.all_objects.filter(journey_map=journey_map), client_token)
+    resent = card is not None
+    if not resent:
+        card = Card.objects.create(
+            journey_map=journey_map,
+            stage=stage,
+            lane=lane,
+            text=text,
+            channel=channel,
+            channel_other=channel_other,
+            is_direct=is_direct,
+            position=stage.cards.filter(lane=lane).count(),
+            client_token=client_token,
+            created_by=by.user,
+            updated_by_name=by.name,
+            private_to=private_to,
+        )
+    if card.private_to:
+        return card, None
+    if resent:  # by id: appending again would show the card twice
+        return card, Push(fragments.render(journey_map, cells=[(card.stage_id, card.lane)]))
+    # Only the new card travels, appended to its cell (pushes apply once, in order).
+    html = fragments.render(journey_map, appended=[card.pk], curve=card.is_touchpoint)
+    return card, tell_room(journey_map, html, by=by.name)
+
+
+@action
+def edit_card(card: Card, *, by: Author, **changes) -> Push:
+    """New text (and touchpoint details); the version goes up, so a save made on the old one
+    is refused as stale."""
+    for name, value in changes.items():
+        setattr(card, name, value)
+    card.version += 1
+    card.updated_by_name = by.name
+    card.save()
+    html = fragments.render(card.journey_map, cards=[card.pk], curve=card.is_touchpoint)
+    return tell_room(card.journey_map, html, by=by.name)
+
+
+@action
+def move_card(card: Card, stage, position: int, *, by: Author) -> Push:
+    old = card.stage_id
+    card.move_to(stage, position)
+    html = fragments.render(
+        card.journey_map,
+        cells=[(old, card.lane), (stage.pk, card.lane)],
+        stages={old, stage.pk} if card.is_touchpoint else (),  # its emotion cards moved too
+        curve=card.is_touchpoint,
+    )
+    return tell_room(card.journey_map, html, by=by.name)
+
+
+@action
+def toggle_mot(card: Card, *, by: Author) -> Push:
+    # Only the flag changes, so an open text editor on this card is not made stale.
+    Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
+    html = fragments.render(card.journey_map, cards=[card.pk], curve=True)
+    return tell_room(card.journey_map, html, by=by.name)
+
+
+@action
+def delete_card(card: Card, *, by: Author) -> Push:
+    journey_map = card.journey_map
+    card.delete()
+    html = fragments.render(
+        journey_map,
+        cells=[(card.stage_id, card.lane)],
+        stages=[card.stage_id] if card.is_touchpoint else (),
+        plans=card.lane == Lane.OPPORTUNITY,
+        curve=card.is_touchpoint,
+    )
+    return tell_room(journey_map, html, by=by.name)
+
+
+# Emotion cards -------------------------------------------------------------------------------
+
+
+def _emotion_parts(journey_map: JourneyMap, emotion: EmotionCard) -> str:
+    cards = [emotion.touchpoint_id] if emotion.touchpoint_id else ()
+    return fragments.render(journey_map, cards=cards, stages=[emotion.stage_id], curve=True)
+
+
+@action
+def add_emotion(
+    journey_map: JourneyMap,
+    *,
+    score: int,
+    by: Author,
+    touchpoint=None,
+    stage=None,
+    words: str = "",
+    client_token=None,
+    private_to: str = "",
+) -> tuple[EmotionCard, Push | None]:
+    emotion = _sent_before(EmotionCard.all_objects.filter(journey_map=journey_map), client_token)
+    resent = emotion is not None
+    if not resent:
+        emotion = EmotionCard.objects.create(
+            journey_map=journey_map,
+            touchpoint=touchpoint,
+            stage=touchpoint.stage if touchpoint else stage,
+            score=score,
+            words=words,
+            client_token=client_token,
+            author=by.user,
+            author_name=by.name,
+            private_to=private_to,
+        )
+    if emotion.private_to:
+        return emotion, None
+    html = _emotion_parts(journey_map, emotion)
+    return emotion, Push(html) if resent else tell_room(journey_map, html, by=by.name)
+
+
+@action
+def delete_emotion(emotion: EmotionCard, *, by: Author) -> Push:
+    journey_map = emotion.journey_map
+    emotion.delete()
+    return tell_room(journey_map, _emotion_parts(journey_map, emotion), by=by.name)
+
+
+@action
+def take_back(item: Card | EmotionCard) -> None:
+    """One's own private card, before the reveal: nobody else has seen it, nobody is told."""
+    item.delete()
+
+
+# Dots ----------------------------------------------------------------------------------------
+
+
+@action
+def place_dot(workshop: Workshop, card: Card, *, by: Author) -> Push:
+    voting.add_dot(workshop, card, by.key)
+    return _dot_moved(workshop, card, by)
+
+
+@action
+def take_dot_back(workshop: Workshop, card: Card, *, by: Author) -> Push:
+    voting.remove_dot(workshop, card, by.key)
+    return _dot_moved(workshop, card, by)
+
+
+def _dot_moved(workshop: Workshop, card: Card, by: Author) -> Push:
+    # The count and the ranking only: replacing the card would remove the button just pressed.
+    html = fragments.render(card.journey_map, votes=[card.pk], ranking=workshop.vote_lane)
+    return tell_room(card.journey_map, html, by=by.name)
+
+
+# Action plans --------------------------------------------------------------------------------
+
+
+def _plan_parts(plan: ActionPlan) -> str:
+    return fragments.render(plan.journey_map, cards=[plan.opportunity_id], plans=True)
+
+
+@action
+def add_plan(
+    journey_map: JourneyMap,
+    *,
+    opportunity: Card,
+    what: str,
+    by: Author,
+    owner: str = "",
+    due_date=None,
+    status: str = ActionPlan.Status.TODO,
+    client_token=None,
+) -> tuple[ActionPlan, Push]:
+    plan = _sent_before(journey_map.action_plans, client_token)
+    if plan is not None:
+        return plan, Push(_plan_parts(plan))
+    plan = ActionPlan.objects.create(
+        journey_map=journey_map,
+        opportunity=opportunity,
+        what=what,
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        client_token=client_token,
+    )
+    return plan, tell_room(journey_map, _plan_parts(plan), by=by.name)
+
+
+@action
+def edit_plan(plan: ActionPlan, *, by: Author, **changes) -> Push:
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.save()
+    return tell_room(plan.journey_map, _plan_parts(plan), by=by.name)
+
+
+@action
+def delete_plan(plan: ActionPlan, *, by: Author) -> Push:
+    plan.delete()
+    return tell_room(plan.journey_map, _plan_parts(plan), by=by.name)

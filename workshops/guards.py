@@ -1,0 +1,204 @@
+"""What keeps a room's socket honest and cheap, beside the consumer that forwards: who may
+open one and how often, how many frames it may send, whether the channel layer (Redis) still
+carries pushes, and whether the person may still be in the room.
+
+`SocketGuards` is a mixin for `RoomConsumer` (workshops/consumers.py), which stays a pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from importlib import import_module
+from types import SimpleNamespace
+
+from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth import get_user
+from redis.exceptions import RedisError
+
+from workshops import access
+from workshops.ratelimit import Gauge, hit
+
+# Frames from browsers are tiny (ping, editing); anything larger is refused.
+MAX_FRAME = 16 * 1024
+# How long an echo through the channel layer may take before live updates count as paused.
+ECHO_WAIT = 3
+# What a channel layer raises when its Redis is unreachable (redis-py's errors, and the OS's).
+LAYER_AWAY = (RedisError, OSError, TimeoutError)
+
+
+def recheck_seconds() -> float:
+    """How often an open socket asks again whether its session may still be in the room:
+    access that ended without a push (a session expired, a row changed in the admin)."""
+    return float(getattr(settings, "SOCKET_RECHECK_SECONDS", 60))
+
+
+def _off_thread(function):
+    """The cache calls (Redis) off the one thread the ORM calls share: 300 sockets may open
+    at once, and the HTTP views wait on that thread."""
+    return sync_to_async(function, thread_sensitive=False)
+
+
+class SocketGuards:
+    sockets: Gauge | None = None
+    rechecking: asyncio.Future | None = None
+    layer_ok = True
+    cut_off = False
+    echoes_sent = 0
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_AWAY:
+            # Channels needs the layer (Redis) to name this socket, and the core layer to
+            # receive on it: while it is away, close "try again later"; the page reconnects
+            # with backoff and re-reads the board meanwhile.
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": 1013})
+
+    async def dispatch(self, message):
+        # Channels' own dispatch first closes stale database connections on the one shared
+        # sync thread, for every message of every socket: a push to 300 sockets queued 300
+        # hops onto the thread that also runs the HTTP views. This consumer touches the
+        # database only through database_sync_to_async, which does that itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    # Opening -------------------------------------------------------------------------------
+
+    async def admit(self) -> dict | None:
+        """Who this socket is in the room, or None once it is closed: reconnects per browser
+        a minute (checked before anything touches the database: a client cut off again and
+        again is refused cheaply), access, and one person's open sockets across processes."""
+        who = self.scope["cookies"].get("sessionid") or (self.scope.get("client") or ["?"])[0]
+        if not await _off_thread(hit)(f"connects:{who}", settings.CONNECTS_PER_MINUTE, 60):
+            await self.close(code=4429)
+            return None
+        member = await database_sync_to_async(access.member_for_socket)(
+            self.scope, self.scope["url_route"]["kwargs"]["map_id"]
+        )
+        if member is None:
+            await self.close(code=4403)
+            return None
+        sockets = Gauge(f"sockets:{member['user']}", ttl=int(recheck_seconds() * 3) + 1)
+        if not await _off_thread(sockets.take)(settings.SOCKETS_PER_PERSON):
+            await self.close(code=4429)
+            return None
+        self.sockets = sockets
+        self.frames, self.frames_since = 0, time.monotonic()
+        self.checks: set[asyncio.Future] = set()
+        self.echo_heard = asyncio.Event()
+        return member
+
+    async def join_groups(self, *groups: str) -> None:
+        """Join the room's groups; with the layer (Redis) away, open anyway, "paused": the
+        first echo that comes back joins them (room_echo) and says "resumed"."""
+        self.joined = groups
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except LAYER_AWAY:
+            self.layer_ok = False
+
+    async def start_guarding(self) -> None:
+        self.rechecking = asyncio.ensure_future(self.recheck_every(recheck_seconds()))
+        if not self.layer_ok:
+            await self.send_json({"type": "paused"})
+
+    async def stop_guarding(self) -> None:
+        if self.rechecking:
+            self.rechecking.cancel()
+        for check in list(getattr(self, "checks", ())):
+            check.cancel()
+        if self.sockets:
+            await _off_thread(self.sockets.give_back)()
+            self.sockets = None
+        with contextlib.suppress(*LAYER_AWAY):  # Redis away: its subscriptions went with it
+            for group in getattr(self, "joined", ()):
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    # Frames --------------------------------------------------------------------------------
+
+    async def refuse_frame(self, text_data, bytes_data) -> bool:
+        """True (and the socket closing) for what a browser never sends: binary or huge
+        frames, or more than FRAMES_PER_10S of them."""
+        if self.cut_off:
+            return True  # closing: what the client still blasts costs as little as possible
+        if bytes_data is not None or len(text_data or "") > MAX_FRAME:
+            await self.close(code=1009, reason="frame too large or not text")
+            return True
+        now = time.monotonic()
+        if now - self.frames_since > 10:
+            self.frames, self.frames_since = 0, now
+        self.frames += 1
+        if self.frames > settings.FRAMES_PER_10S:
+            self.cut_off = True
+            await self.close(code=4429, reason="too many frames")
+            return True
+        return False
+
+    # Is the channel layer carrying pushes? -------------------------------------------------
+
+    def check_layer_soon(self) -> None:
+        """After a ping: one echo check at a time (a flood of pings makes one)."""
+        if not self.checks:
+            check = asyncio.ensure_future(self.check_layer())
+            self.checks.add(check)  # held, so it is not collected while it waits
+            check.add_done_callback(self.checks.discard)
+
+    async def check_layer(self):
+        """An echo to this socket through the channel layer (Redis in production). If it
+        fails or does not come back, the pushes of others are not coming either: tell the
+        page, which then re-reads the board from the database on its own."""
+        self.echoes_sent += 1
+        self.echo_heard.clear()
+        try:
+            message = {"type": "room.echo", "n": self.echoes_sent}
+            await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
+            await asyncio.wait_for(self.echo_heard.wait(), ECHO_WAIT)
+        except (TimeoutError, *LAYER_AWAY):
+            if self.layer_ok:
+                self.layer_ok = False
+                await self.send_json({"type": "paused"})
+
+    async def room_echo(self, message):
+        if message["n"] == self.echoes_sent:
+            self.echo_heard.set()
+        if not self.layer_ok:
+            # Back. A restarted Redis has forgotten the groups: join them again (idempotent).
+            try:
+                for group in self.joined:
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except LAYER_AWAY:
+                return  # not quite back: the next ping tries again
+            self.layer_ok = True
+            await self.send_json({"type": "resumed"})
+
+    # May this person still be here? ----------------------------------------------------------
+
+    async def recheck_every(self, seconds: float):
+        while True:
+            await asyncio.sleep(seconds)
+            await _off_thread(self.sockets.touch)()  # still open: keep it counted
+            await self.room_recheck({})
+
+    async def room_recheck(self, message):
+        if not await database_sync_to_async(self.still_allowed)():
+            await self.send_json({"type": "error", "reason": "access ended"})
+            await self.close(code=4403, reason="access ended")
+
+    def still_allowed(self) -> bool:
+        """Ask access.py again with the session as it is now in the store, not as it was
+        when the socket opened: a logout deletes it, a removal or a rotated link voids it."""
+        key = self.scope["session"].session_key
+        session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        scope = {**self.scope, "session": session}
+        scope["user"] = get_user(SimpleNamespace(session=session))
+        member = access.member_for_socket(scope, self.member["map_id"])
+        return member is not None and member["user"] == self.member["user"]

@@ -1,0 +1,94 @@
+"""What leaves the board as a file: the map as JSON, the curve as SVG/PNG, action plans as CSV
+and iCalendar, the PDF (laid out off the event loop, so an export never blocks other
+requests). Reads only: access is `get_map`'s."""
+
+from __future__ import annotations
+
+import re
+
+from asgiref.sync import sync_to_async
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from maps import charts, exports, pdf, portable
+from maps.curve import CurveData
+from workshops.access import get_map, login_required
+
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """An attachment whose name survives Korean in every browser (RFC 6266 filename*)."""
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def export_name(titled, suffix: str) -> str:
+    """`<title of the map or workshop>-<suffix>`, without characters file systems refuse."""
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f\s]+', " ", titled.title).strip() or "journeymap"
+    return f"{title[:80]}-{suffix}"
+
+
+@require_GET
+@login_required
+def export_json(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    name = export_name(journey_map, "journeymap.json")
+    return download(portable.dumps(journey_map), "application/json", name)
+
+
+@require_GET
+@login_required
+def curve_download(request, map_id: int, fmt: str):
+    journey_map = get_map(request, map_id)
+    data = CurveData.load(journey_map)
+    name = export_name(journey_map, _("emotion curve") + f".{fmt}")
+    return download(charts.render(data, fmt), IMAGE_TYPES[fmt], name)
+
+
+@require_GET
+@login_required
+def export_csv(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    name = export_name(journey_map, _("action plans") + ".csv")
+    return download(exports.plans_csv(journey_map), "text/csv; charset=utf-8", name)
+
+
+@require_GET
+@login_required
+def export_ics(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    name = export_name(journey_map, _("action plans") + ".ics")
+    ics = exports.plans_ics(journey_map, host=request.get_host().split(":")[0])
+    return download(ics, "text/calendar; charset=utf-8", name)
+
+
+async def pdf_download(prepare, request, *args) -> HttpResponse:
+    """`prepare(request, *args)` reads the database where every sync view runs and returns
+    (file name, print HTML), or a response (not logged in). Laying out the PDF takes a second
+    or more, so it runs on a worker thread of its own, touching no database, and the rest of
+    the room keeps working meanwhile."""
+    prepared = await sync_to_async(prepare)(request, *args)
+    if isinstance(prepared, HttpResponse):
+        return prepared
+    name, html = prepared
+    content = await sync_to_async(pdf.write_pdf, thread_sensitive=False)(html)
+    return download(content, "application/pdf", name)
+
+
+@login_required
+def _print_html(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    team = request.role.team
+    html = pdf.print_html(journey_map, team=team.heading if team else "")
+    return export_name(journey_map, _("journey map") + ".pdf"), html
+
+
+@require_GET
+async def export_pdf(request, map_id: int):
+    return await pdf_download(_print_html, request, map_id)

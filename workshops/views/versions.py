@@ -1,0 +1,94 @@
+"""Saved versions of a map and the compare page: this map's curve against its versions and
+other maps (current vs future state), as a chart, a table and downloads."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from maps import charts, curve
+from maps.curve import CurveData
+from maps.forms import MapVersionForm
+from maps.models import JourneyMap
+from workshops.access import author, editable_maps, get_map, get_map_for_edit, login_required
+from workshops.actions import maps as actions
+from workshops.views.downloads import IMAGE_TYPES, download, export_name
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def version_save(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    form = MapVersionForm(request.POST)
+    if not form.is_valid():
+        context = _compare_context(request, journey_map, version_form=form)
+        return render(request, "maps/compare.html", context, status=422)
+    version = actions.save_version(
+        journey_map, label=form.cleaned_data["label"], by=author(request)
+    )
+    url = reverse("maps:compare", args=[journey_map.pk])
+    return redirect(f"{url}?with=version:{version.pk}")
+
+
+def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
+    """This map now, then what `?with=version:<id>` / `?with=map:<id>` asks for (404 for
+    anything else: another map's version, a map this person may not open, a bad value)."""
+    series = [(journey_map.title + " · " + _("now"), CurveData.load(journey_map))]
+    for value in request.GET.getlist("with")[: len(charts.COLOURS) - 1]:
+        kind, _sep, pk = value.partition(":")
+        if not pk.isdigit():
+            raise Http404
+        if kind == "version":
+            version = get_object_or_404(journey_map.versions, pk=pk)
+            series.append((version.name, CurveData.from_export(version.data)))
+        elif kind == "map":
+            other = get_object_or_404(editable_maps(request), pk=pk)
+            series.append((other.title, CurveData.load(other)))
+        else:
+            raise Http404
+    return series
+
+
+def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> dict:
+    series = _compared(request, journey_map)
+    axis = curve.stage_axis(series)
+    columns = [curve.aligned_means(data, axis) for _label, data in series]
+    rows = [(name, [column[i] for column in columns]) for i, name in enumerate(axis)]
+    return {
+        "journey_map": journey_map,
+        "series": [label for label, _d in series],
+        "rows": rows,
+        "chart": charts.inline_svg(charts.draw_compare(series)) if len(series) > 1 else None,
+        "versions": _checked(journey_map.versions.all(), "version", request),
+        "other_maps": _checked(editable_maps(request).exclude(pk=journey_map.pk), "map", request),
+        "version_form": version_form or MapVersionForm(),
+        "query": request.GET.urlencode(),
+    }
+
+
+def _checked(objects, kind: str, request) -> list:
+    chosen, objects = set(request.GET.getlist("with")), list(objects)
+    for obj in objects:
+        obj.checked = f"{kind}:{obj.pk}" in chosen
+    return objects
+
+
+@require_GET
+@login_required
+def compare(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    return render(request, "maps/compare.html", _compare_context(request, journey_map))
+
+
+@require_GET
+@login_required
+def compare_download(request, map_id: int, fmt: str):
+    journey_map = get_map(request, map_id)
+    drawn = charts.draw_compare(_compared(request, journey_map), fmt)
+    name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
+    return download(drawn, IMAGE_TYPES[fmt], name)
