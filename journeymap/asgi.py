@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, websockets through Channels (served by daphne)."""
 
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -12,10 +13,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from journeymap import frame_guard  # noqa: E402
+from journeymap import body_guard, frame_guard  # noqa: E402
+from maps import charts  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 
 frame_guard.install()
+body_guard.install()
+# The first curve a process draws loads matplotlib and its fonts: do it beside serving.
+threading.Thread(target=charts.warm_up, name="warm-up charts", daemon=True).start()
 
 application = ProtocolTypeRouter(
     {

@@ -5,8 +5,12 @@ curve is never drawn twice. The data and its insights are `maps/curve.py`.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import re
+import threading
+import warnings
 
 from django.core.cache import caches
 from django.utils.safestring import mark_safe
@@ -148,15 +152,32 @@ def describe(data: CurveData) -> str:
     return _("Emotion curve") + " — " + "; ".join(parts)
 
 
+def warm_up() -> None:
+    """Import matplotlib and read its fonts now, not in the first request that draws a curve
+    (about half a second idle, several under load: a re-read after a restart waited on it)."""
+    draw(CurveData(), "svg")
+
+
 def render(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
     """The chart as SVG or PNG bytes, drawn once per (data, format, size, language)."""
     key = f"curve:{data.digest}:{fmt}:{width}x{height}:{get_language()}"
+    return _drawn_once(key, lambda: draw(data, fmt, width=width, height=height))
+
+
+def render_compare(series: list[tuple[str, CurveData]], fmt: str = "svg") -> bytes:
+    """`draw_compare`, drawn once per (labels and curves, format, language): the gallery and
+    the compare page are read again and again while nothing changes."""
+    shown = repr([(label, data.digest) for label, data in series]).encode()
+    key = f"compare:{hashlib.sha256(shown).hexdigest()[:24]}:{fmt}:{get_language()}"
+    return _drawn_once(key, lambda: draw_compare(series, fmt))
+
+
+def _drawn_once(key: str, draw_it) -> bytes:
     cache = caches["curves"]  # this process's memory: a redraw is cheaper than a round trip
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    drawn = draw(data, fmt, width=width, height=height)
-    cache.set(key, drawn, 60 * 60)
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = draw_it()
+        cache.set(key, drawn, 60 * 60)
     return drawn
 
 
@@ -165,9 +186,23 @@ def draw(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float 
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown format {fmt!r}")
-    with matplotlib.rc_context(STYLE):
+    with _drawing, _quietly(), matplotlib.rc_context(STYLE):
         return _save(_figure(data, width, height), fmt, describe(data))
 
+
+@contextlib.contextmanager
+def _quietly():
+    """Names are people's text: an emoji or a character no font here has is drawn as a box,
+    and matplotlib's warning about it (once per glyph) says nothing anyone can act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        warnings.filterwarnings("ignore", "No artists with labels", UserWarning)
+        yield
+
+
+# rc_context sets matplotlib's global settings: one drawing at a time, whatever the thread
+# (the warm-up at start, the views, a PDF's preparation). Drawing holds the GIL anyway.
+_drawing = threading.Lock()
 
 STYLE = {
     "font.family": FONT_FAMILY,
@@ -176,6 +211,9 @@ STYLE = {
     # Glyphs as paths: the SVG looks the same wherever it is opened, font or not.
     "svg.fonttype": "path",
     "svg.hashsalt": "journeymap",  # stable ids, so equal data gives equal bytes
+    # Names are drawn as written: a pair of `$` would otherwise be read as a formula (and a
+    # malformed one raise), so a stage or team named like one broke every chart it was on.
+    "text.parse_math": False,
 }
 
 
@@ -205,7 +243,7 @@ def draw_compare(
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown format {fmt!r}")
     axis = stage_axis(series)
-    with matplotlib.rc_context(STYLE):
+    with _drawing, _quietly(), matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width, height), dpi=100)
         ax = fig.add_axes((0.07, 0.28, 0.9, 0.64))
         ax.set_xlim(-0.5, max(len(axis), 1) - 0.5)
@@ -218,6 +256,8 @@ def draw_compare(
             spine.set_visible(False)
         for n, (label, data) in enumerate(series):
             means = [m if m is not None else float("nan") for m in aligned_means(data, axis)]
+            # matplotlib leaves labels starting with "_" out of the legend.
+            label = "\u200b" + label if label.startswith("_") else label
             ax.plot(
                 range(len(axis)),
                 means,
