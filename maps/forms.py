@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from maps import portable, presets
+from maps import importing, presets
 from maps.models import (
     MAX_CARDS,
     MAX_EMOTION_CARDS,
@@ -251,7 +251,7 @@ class MapImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > portable.MAX_BYTES:  # before reading it
+        if upload.size > importing.MAX_BYTES:  # before reading it
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from maps import portable
+from maps import importing, portable
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def counts() -> tuple[int, ...]:
 
 def test_the_round_trip_is_lossless(demo):
     exported = portable.dump(demo)
-    copy = portable.loads(json.dumps(exported).encode())
+    copy = importing.loads(json.dumps(exported).encode())
     assert copy.pk != demo.pk
     assert portable.dump(copy) == exported
     # Everything came along: the demo's 25 cards, 20 emotion cards, 2 plans, MOTs, persona.
@@ -96,8 +96,8 @@ def hostile_files(demo_json: dict) -> dict[str, bytes]:
 def test_hostile_and_broken_files_create_nothing_and_say_why(demo):
     before = counts()
     for name, raw in hostile_files(portable.dump(demo)).items():
-        with pytest.raises(portable.ImportProblem) as problem:
-            portable.loads(raw)
+        with pytest.raises(importing.ImportProblem) as problem:
+            importing.loads(raw)
         assert str(problem.value), name
         assert counts() == before, name
 
@@ -116,8 +116,8 @@ def test_a_bad_file_comes_back_on_the_page_with_its_error(editor_client, demo):
 def test_the_error_names_the_place_in_the_file(demo):
     data = portable.dump(demo)
     data["map"]["stages"][2]["cards"][1]["emotions"] = [{"score": -3}]
-    with pytest.raises(portable.ImportProblem) as problem:
-        portable.load(data)
+    with pytest.raises(importing.ImportProblem) as problem:
+        importing.load(data)
     assert str(problem.value).startswith("map.stages[2].cards[1].emotions[0]")
 
 

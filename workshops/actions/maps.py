@@ -3,7 +3,7 @@ saved versions and its read-only link."""
 
 from __future__ import annotations
 
-from maps import portable
+from maps import importing, portable
 from maps.models import JourneyMap, MapVersion, Persona, Stage, new_view_token
 from workshops import broadcast, fragments
 from workshops.access import Author
@@ -18,10 +18,10 @@ def create_map(*, by: Author, preset: str, **fields) -> JourneyMap:
 
 
 @action
-def import_map(raw: bytes, *, by: Author) -> JourneyMap:
-    """A new map from a JSON export (portable.ImportProblem says what is wrong; nothing is
-    created then)."""
-    return portable.loads(raw, user=by.user)
+def import_map(imported: importing.ImportedMap, *, by: Author) -> JourneyMap:
+    """A new map from a JSON export, checked already (`importing.read`, outside any
+    transaction, so a big file holds nobody's writes while it is read)."""
+    return imported.save(user=by.user)
 
 
 @action

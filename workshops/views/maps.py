@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from maps import portable
+from maps import importing
 from maps.forms import JourneyMapCreateForm, MapImportForm
 from workshops.access import author, editable_maps, login_required, require_editor
 from workshops.actions import maps as actions
@@ -44,9 +44,9 @@ def map_import(request):
     form = MapImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            return redirect(
-                actions.import_map(form.cleaned_data["file"].read(), by=author(request))
-            )
-        except portable.ImportProblem as problem:
+            imported = importing.read(form.cleaned_data["file"].read())
+        except importing.ImportProblem as problem:
             form.add_error("file", str(problem))
+        else:
+            return redirect(actions.import_map(imported, by=author(request)))
     return _list(request, import_form=form, status=422)

@@ -1,0 +1,282 @@
+"""A map's JSON export (maps/portable.py) back into a new map, trusting nothing.
+
+Two steps, so that a big file never holds the database: `read` parses and checks the whole
+file with no write and no query (size and nesting bounded first, every value's type, the
+models' own field checks, the map's limits, lanes the map type has, no NUL or lone
+surrogate), and keeps the map as unsaved rows; `ImportedMap.save` then writes them in a few
+bulk inserts, in one short transaction. A bad file creates nothing and says where it went
+wrong (`map.stages[2].cards[1].emotions[0]: …`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maps.models import (
+    MAX_CARDS,
+    MAX_EMOTION_CARDS,
+    MAX_STAGES,
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    Persona,
+    Stage,
+)
+from maps.portable import (
+    CARD_FIELDS,
+    EMOTION_FIELDS,
+    FORMAT,
+    MAP_FIELDS,
+    MAX_BYTES,
+    PERSONA_FIELDS,
+    PLAN_FIELDS,
+    VERSION,
+)
+
+MAX_PLANS = 5000
+
+
+class ImportProblem(ValueError):
+    """What is wrong with an import file, in words for the person who chose it."""
+
+
+@dataclass
+class ImportedMap:
+    """A checked file as unsaved rows, in board order."""
+
+    journey_map: JourneyMap
+    persona: Persona | None = None
+    stages: list[Stage] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    emotions: list[EmotionCard] = field(default_factory=list)
+    plans: list[ActionPlan] = field(default_factory=list)
+
+    def save(self, *, user=None) -> JourneyMap:
+        """Write the map: one transaction, a handful of inserts whatever its size."""
+        with transaction.atomic():
+            if self.persona is not None:
+                self.persona.save()
+                self.journey_map.persona = self.persona
+            self.journey_map.created_by = user
+            self.journey_map.save()
+            for model, rows in (
+                (Stage, self.stages),
+                (Card, self.cards),
+                (EmotionCard, self.emotions),
+                (ActionPlan, self.plans),
+            ):
+                for row in rows:  # what they hang from has its id by now
+                    row.journey_map = self.journey_map
+                model.objects.bulk_create(rows, batch_size=500)
+        return self.journey_map
+
+
+def loads(raw: bytes, *, user=None) -> JourneyMap:
+    """A new map from an export file, or ImportProblem with what is wrong (nothing created)."""
+    return read(raw).save(user=user)
+
+
+def load(data, *, user=None) -> JourneyMap:
+    return check(data).save(user=user)
+
+
+def read(raw: bytes) -> ImportedMap:
+    if len(raw) > MAX_BYTES:
+        raise ImportProblem(_("The file is larger than 2 MB."))
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportProblem(_("The file is not UTF-8 text.")) from exc
+    except RecursionError as exc:
+        raise ImportProblem(_("The file is nested too deeply to be a journeymap export.")) from exc
+    except ValueError as exc:
+        raise ImportProblem(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+    return check(data)
+
+
+def check(data) -> ImportedMap:
+    """The whole file, checked, as unsaved rows (no query, no write)."""
+    data = _object(data, "file")
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ImportProblem(_("This is not a journeymap export (format 'journeymap', version 1)."))
+    source = _object(data.get("map"), "map")
+    stages = _list(source.get("stages", []), "map.stages", MAX_STAGES)
+    card_count = sum(len(_list(_object(s, "stage").get("cards", []), "cards")) for s in stages)
+    if card_count > MAX_CARDS:
+        raise ImportProblem(_("A map holds at most %(n)d cards.") % {"n": MAX_CARDS})
+    result = ImportedMap(JourneyMap(**_fields(source, MAP_FIELDS, "map", required=["title"])))
+    _valid(result.journey_map, "map", exclude=["persona", "created_by"])
+    if source.get("persona") is not None:
+        fields = _fields(_object(source["persona"], "map.persona"), PERSONA_FIELDS, "map.persona")
+        result.persona = _valid(Persona(**fields), "map.persona")
+    lanes = set(result.journey_map.lanes)
+    for s, raw_stage in enumerate(stages):
+        _stage(result, s, _object(raw_stage, f"map.stages[{s}]"), lanes)
+    if len(result.emotions) > MAX_EMOTION_CARDS:
+        raise ImportProblem(
+            _("A map holds at most %(n)s emotion cards; this file has %(count)s.")
+            % {"n": f"{MAX_EMOTION_CARDS:,}", "count": f"{len(result.emotions):,}"}
+        )
+    if len(result.plans) > MAX_PLANS:
+        raise ImportProblem(_("A map holds at most %(n)s action plans.") % {"n": f"{MAX_PLANS:,}"})
+    return result
+
+
+def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
+    where = f"map.stages[{s}]"
+    name = _fields(data, ["name"], where, required=["name"])["name"]
+    stage = _valid(Stage(name=name, position=s), where, exclude=["journey_map"])
+    result.stages.append(stage)
+    for e, raw in enumerate(_list(data.get("emotions", []), f"{where}.emotions")):
+        _emotion(result, stage, None, raw, f"{where}.emotions[{e}]")
+    positions: dict[str, int] = {}
+    for c, raw_card in enumerate(_list(data.get("cards", []), f"{where}.cards")):
+        where_card = f"{where}.cards[{c}]"
+        card_data = _object(raw_card, where_card)
+        fields = _fields(card_data, CARD_FIELDS, where_card, required=["lane", "text"])
+        if fields["lane"] not in lanes and fields["lane"] in Lane.values:
+            raise ImportProblem(
+                _("%(where)s: a %(type)s has no lane “%(lane)s” (service blueprints only).")
+                % {
+                    "where": where_card,
+                    "type": result.journey_map.get_map_type_display(),
+                    "lane": Lane(fields["lane"]).label,
+                }
+            )
+        position = positions.get(fields["lane"], 0)
+        positions[fields["lane"]] = position + 1
+        card = _valid(Card(stage=stage, position=position, **fields), where_card, _CARD_FKS)
+        if not card.is_touchpoint and (card.is_mot or card.channel):
+            raise ImportProblem(
+                _("%(where)s: only touchpoints have a channel or are moments of truth.")
+                % {"where": where_card}
+            )
+        result.cards.append(card)
+        for e, raw in enumerate(_list(card_data.get("emotions", []), f"{where_card}.emotions")):
+            _emotion(result, stage, card, raw, f"{where_card}.emotions[{e}]")
+        for p, raw in enumerate(_list(card_data.get("plans", []), f"{where_card}.plans")):
+            where_plan = f"{where_card}.plans[{p}]"
+            if card.lane != Lane.OPPORTUNITY:
+                raise ImportProblem(
+                    _("%(where)s: action plans come from opportunities.") % {"where": where_plan}
+                )
+            fields = _fields(_object(raw, where_plan), PLAN_FIELDS, where_plan, ["what"])
+            plan = ActionPlan(opportunity=card, **fields)
+            result.plans.append(_valid(plan, where_plan, ["journey_map", "opportunity"]))
+
+
+_CARD_FKS = ["journey_map", "stage", "created_by"]
+
+
+def _emotion(result: ImportedMap, stage, card, raw, where: str) -> None:
+    if card is not None and not card.is_touchpoint:
+        raise ImportProblem(
+            _("%(where)s: emotion cards attach to touchpoints only.") % {"where": where}
+        )
+    fields = _fields(_object(raw, where), EMOTION_FIELDS, where, required=["score"])
+    if not EmotionCard.SCORE_MIN <= fields["score"] <= EmotionCard.SCORE_MAX:
+        raise ImportProblem(
+            _("%(where)s: an emotion score is between −2 and +2.") % {"where": where}
+        )
+    emotion = EmotionCard(stage=stage, touchpoint=card, **fields)
+    result.emotions.append(_valid(emotion, where, ["journey_map", "stage", "touchpoint", "author"]))
+
+
+def _valid(obj, where: str, exclude=()):
+    """The model's own field checks (lengths, choices), without the queries full_clean would
+    make for relations and constraints: those are checked above, for rows not yet saved."""
+    try:
+        obj.clean_fields(exclude=list(exclude))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in exc.message_dict.items()
+        )
+        raise ImportProblem(f"{where}: {problems}") from exc
+    return obj
+
+
+# Types --------------------------------------------------------------------------------------
+
+# What each field must be in the file; the models check the rest (lengths, choices, ranges).
+TYPES = {
+    "is_direct": bool,
+    "is_mot": bool,
+    "votes": int,
+    "score": int,
+    "due_date": "date",
+}
+
+
+def _fields(data: dict, names: list[str], where: str, required=()) -> dict:
+    fields = {}
+    for name in names:
+        if name not in data:
+            if name in required:
+                message = _("%(where)s: “%(name)s” is missing.")
+                raise ImportProblem(message % {"where": where, "name": name})
+            continue
+        fields[name] = _typed(data[name], TYPES.get(name, str), f"{where}.{name}")
+    return fields
+
+
+def _typed(value, kind, where: str):
+    if kind == "date":
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ImportProblem(_("%(where)s: expected a date like 2026-12-31.") % {"where": where})
+    if kind is str and isinstance(value, str):
+        return _text(value, where)
+    # bool is an int in Python: a score of true is still refused.
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    expected = {str: _("a text in quotes"), int: _("a whole number"), bool: _("true or false")}
+    expected = expected[kind]
+    raise ImportProblem(
+        _("%(where)s: expected %(expected)s.") % {"where": where, "expected": expected}
+    )
+
+
+def _text(value: str, where: str) -> str:
+    """Text a database can store: no NUL (PostgreSQL refuses it), no lone surrogate (not
+    UTF-8 at all; JSON's \\ud800 escapes can make one)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportProblem(
+            _("%(where)s: the text holds a broken character.") % {"where": where}
+        ) from None
+    if "\x00" in value:
+        raise ImportProblem(_("%(where)s: the text holds a NUL character.") % {"where": where})
+    return value
+
+
+def _object(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ImportProblem(_("%(where)s: expected an object.") % {"where": where})
+    return value
+
+
+MAX_ITEMS = 20000
+
+
+def _list(value, where: str, limit: int = MAX_ITEMS) -> list:
+    if not isinstance(value, list):
+        raise ImportProblem(_("%(where)s: expected a list.") % {"where": where})
+    if len(value) > limit:
+        message = _("%(where)s: more than %(limit)d entries.")
+        raise ImportProblem(message % {"where": where, "limit": limit})
+    return value
