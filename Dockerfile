@@ -17,4 +17,4 @@ RUN useradd --system --home /app journeymap && mkdir -p /var/lib/journeymap \
  && chown journeymap /var/lib/journeymap
 USER journeymap
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && daphne -b 0.0.0.0 -p 8000 --websocket_connect_timeout 30 journeymap.asgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && daphne -b 0.0.0.0 -p 8000 --websocket_connect_timeout 30 --proxy-headers journeymap.asgi:application"]

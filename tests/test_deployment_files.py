@@ -20,10 +20,22 @@ def settings_variables() -> set[str]:
 def test_compose_runs_postgres_redis_and_the_web_app_with_healthchecks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web"}
+    assert set(services) == {"postgres", "redis", "web", "proxy"}
     assert all("healthcheck" in service for service in services.values())
     assert "migrate" in (ROOT / "Dockerfile").read_text()
     assert services["web"]["build"] == "."
+
+
+def test_the_proxy_limits_bodies_and_passes_websockets_through():
+    proxy = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["proxy"]
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "client_max_body_size 3m;" in nginx
+    assert "proxy_set_header Upgrade $http_upgrade;" in nginx
+    assert "proxy_read_timeout 1h;" in nginx
+    # The web app is reached through the proxy only, and trusts its forwarded address.
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert "ports" not in web and "--proxy-headers" in (ROOT / "Dockerfile").read_text()
 
 
 def test_compose_sets_only_variables_the_settings_read():

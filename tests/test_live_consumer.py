@@ -125,7 +125,7 @@ async def test_a_huge_frame_closes_the_socket_with_a_reason(django_user_model):
         output = await communicator.receive_output(timeout=2)
         if output["type"] == "websocket.close":
             break
-    assert output["code"] == 1009 and output["reason"]
+    assert output["code"] == 4009 and output["reason"]
 
 
 async def test_deleting_the_map_closes_its_room_with_a_reason(django_user_model):
