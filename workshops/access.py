@@ -76,10 +76,17 @@ def participant_in(session, workshop_id: int) -> Participant | None:
     return Participant.objects.filter(pk=pk, workshop_id=workshop_id, removed_at=None).first()
 
 
+def _rights_added(request: HttpRequest) -> None:
+    """A new session id whenever a browser gains rights (as logging in does), so an id
+    someone planted or read beforehand grants nothing."""
+    request.session.cycle_key()
+
+
 def remember_participant(request: HttpRequest, participant: Participant) -> None:
     joined = dict(request.session.get(PARTICIPANTS, {}))
     joined[str(participant.workshop_id)] = participant.pk
     request.session[PARTICIPANTS] = joined
+    _rights_added(request)
 
 
 def _links(session, key: str) -> dict:
@@ -92,11 +99,13 @@ def remember_viewer(request: HttpRequest, workshop: Workshop) -> None:
         **_links(request.session, VIEWS),
         str(workshop.pk): workshop.view_token,
     }
+    _rights_added(request)
 
 
 def remember_map_viewer(request: HttpRequest, journey_map: JourneyMap) -> None:
     links = _links(request.session, MAP_VIEWS)
     request.session[MAP_VIEWS] = {**links, str(journey_map.pk): journey_map.view_token}
+    _rights_added(request)
 
 
 def holds_link(session, workshop: Workshop) -> bool:
@@ -215,6 +224,35 @@ def get_map_for_edit(request: HttpRequest, map_id: int, area: str | None = None)
     return journey_map
 
 
+def person_key(request: HttpRequest) -> str:
+    """Who is asking, for counting: the account, else the participant, else the browser's
+    session (as a digest), else the address."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    joined = request.session.get(PARTICIPANTS) or {}
+    if joined:
+        return "p" + "-".join(str(pk) for pk in sorted(joined.values()))
+    if request.session.session_key:
+        return f"v{ratelimit.hashed(request.session.session_key)}"
+    return f"a{ratelimit.hashed(request.META.get('REMOTE_ADDR', ''))}"
+
+
+# Reads that cost seconds of CPU (a PDF) or a fraction of one (a chart drawn anew).
+HEAVY = {"pdf": "EXPORTS_PER_MINUTE", "chart": "CHARTS_PER_MINUTE"}
+
+
+def limit_heavy(request: HttpRequest, kind: str) -> None:
+    """Refuse (429) a person's next PDF or chart past their limit for this minute, so one
+    person repeating them cannot take the server from the rest of the room."""
+    limit = getattr(settings, HEAVY[kind])
+    if not ratelimit.hit(f"heavy:{kind}:{person_key(request)}", limit, 60):
+        raise TooFast(
+            _("That was a lot of exports in a minute: wait a moment and try again.")
+            if kind == "pdf"
+            else _("That was a lot of charts in a minute: wait a moment and try again.")
+        )
+
+
 def check_area(request: HttpRequest, area: str) -> None:
     """Refuse a write to a part of the map the current agenda step does not open."""
     role = request.role
@@ -284,7 +322,8 @@ def member_for_socket(scope, map_id: int) -> dict | None:
     if role.participant is not None:
         key, name = f"p{role.participant.pk}", role.participant.display_name
     elif role.kind == VIEWER:
-        key, name = f"v{session.session_key}", _("Viewer")
+        # Shown to the room (presence) and used in group names: never the session id itself.
+        key, name = f"v{ratelimit.hashed(session.session_key or '')}", _("Viewer")
     else:
         key, name = f"u{user.pk}", user.get_full_name() or user.get_username()
     return {

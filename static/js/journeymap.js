@@ -86,8 +86,13 @@
     link.setAttribute("aria-busy", "true");
     link.textContent = link.dataset.busyLabel || label;
     try {
-      const response = await fetch(link.href, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(String(response.status));
+      // As htmx asks: a refusal then comes back as a sentence to show (a limit reached).
+      const response = await fetch(link.href, { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      if (!response.ok) {
+        const type = response.headers.get("Content-Type") || "";
+        const said = type.startsWith("text/plain") ? await response.text() : "";
+        throw new Error(said.length < 400 ? said : "");
+      }
       const url = URL.createObjectURL(await response.blob());
       const save = document.createElement("a");
       save.href = url;
@@ -97,7 +102,7 @@
       save.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
     } catch (error) {
-      toast(body.dataset.msgExport);
+      toast(error.message || body.dataset.msgExport);
     } finally {
       link.removeAttribute("aria-busy");
       link.textContent = label;

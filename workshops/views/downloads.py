@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from maps import charts, exports, pdf, portable
 from maps.curve import CurveData
-from workshops.access import get_map, login_required
+from workshops.access import get_map, limit_heavy, login_required
 
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -46,6 +46,7 @@ def export_json(request, map_id: int):
 @login_required
 def curve_download(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
+    limit_heavy(request, "chart")
     data = CurveData.load(journey_map)
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
     return download(charts.render(data, fmt), IMAGE_TYPES[fmt], name)
@@ -84,6 +85,7 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
 @login_required
 def _print_html(request, map_id: int):
     journey_map = get_map(request, map_id)
+    limit_heavy(request, "pdf")
     team = request.role.team
     html = pdf.print_html(journey_map, team=team.heading if team else "")
     return export_name(journey_map, _("journey map") + ".pdf"), html

@@ -35,13 +35,14 @@ def gallery(request, workshop_id: int):
     workshop = get_object_or_404(Workshop.objects.prefetch_related("steps"), pk=workshop_id)
     if not access.can_read_workshop(request, workshop):
         raise Http404
+    access.limit_heavy(request, "chart")
     teams = list(workshop.teams.select_related("journey_map__persona"))
     series = [(team.name, CurveData.load(team.journey_map)) for team in teams]
     drawn = [(label, data) for label, data in series if not data.is_empty]
     context = {
         "workshop": workshop,
         "teams": zip(teams, [data for _label, data in series], strict=True),
-        "chart": charts.inline_svg(charts.draw_compare(drawn)) if drawn else None,
+        "chart": charts.inline_svg(charts.render_compare(drawn)) if drawn else None,
         "is_facilitator": access.can_edit_maps(request.user),
         "follow_map": _own_map_id(request, workshop),
     }
@@ -88,6 +89,7 @@ def _workshop_print(request, workshop_id: int):
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     if not access.can_read_workshop(request, workshop):
         raise Http404
+    access.limit_heavy(request, "pdf")
     return export_name(workshop, _("workshop") + ".pdf"), printing.workshop_html(workshop)
 
 

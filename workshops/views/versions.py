@@ -14,7 +14,14 @@ from maps import charts, curve
 from maps.curve import CurveData
 from maps.forms import MapVersionForm
 from maps.models import JourneyMap
-from workshops.access import author, editable_maps, get_map, get_map_for_edit, login_required
+from workshops.access import (
+    author,
+    editable_maps,
+    get_map,
+    get_map_for_edit,
+    limit_heavy,
+    login_required,
+)
 from workshops.actions import maps as actions
 from workshops.views.downloads import IMAGE_TYPES, download, export_name
 
@@ -63,7 +70,7 @@ def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> 
         "journey_map": journey_map,
         "series": [label for label, _d in series],
         "rows": rows,
-        "chart": charts.inline_svg(charts.draw_compare(series)) if len(series) > 1 else None,
+        "chart": charts.inline_svg(charts.render_compare(series)) if len(series) > 1 else None,
         "versions": _checked(journey_map.versions.all(), "version", request),
         "other_maps": _checked(editable_maps(request).exclude(pk=journey_map.pk), "map", request),
         "version_form": version_form or MapVersionForm(),
@@ -82,6 +89,7 @@ def _checked(objects, kind: str, request) -> list:
 @login_required
 def compare(request, map_id: int):
     journey_map = get_map(request, map_id)
+    limit_heavy(request, "chart")
     return render(request, "maps/compare.html", _compare_context(request, journey_map))
 
 
@@ -89,6 +97,7 @@ def compare(request, map_id: int):
 @login_required
 def compare_download(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
-    drawn = charts.draw_compare(_compared(request, journey_map), fmt)
+    limit_heavy(request, "chart")
+    drawn = charts.render_compare(_compared(request, journey_map), fmt)
     name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
