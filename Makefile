@@ -5,9 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/journeymap
-# Debian packages: the Korean font for the app; the suite also needs a browser, poppler and emoji.
+# Debian packages: the Korean font for the app; the suite also needs a browser, poppler, emoji
+# and gettext (the committed translations are checked against their source).
 RUN_DEBS := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS := $(RUN_DEBS) fonts-noto-color-emoji chromium poppler-utils
+TEST_DEBS := $(RUN_DEBS) fonts-noto-color-emoji chromium poppler-utils gettext
 PYTEST_ARGS ?=
 # axe-core for the accessibility checks of the browser tests, from the npm registry.
 AXE_VERSION := 4.14.1
@@ -99,6 +100,8 @@ bench: install
 	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/fanout.py
 	$(PY) benchmarks/flood.py
+	$(PY) benchmarks/imports.py
+	BENCH_DATABASE_URL="$(PG_URL)_bench" $(PY) benchmarks/imports.py
 	$(PY) benchmarks/table.py
 
 clean:

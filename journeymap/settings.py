@@ -147,8 +147,23 @@ CACHES["curves"] = {
 WRITES_PER_MINUTE = int(os.environ.get("WRITES_PER_MINUTE", 240))
 FRAMES_PER_10S = int(os.environ.get("FRAMES_PER_10S", 100))
 SOCKETS_PER_PERSON = int(os.environ.get("SOCKETS_PER_PERSON", 12))
-# Socket connections a minute per browser: reconnecting after a drop takes a few.
+# Socket connections a minute per browser: reconnecting after a drop takes a few. Also per
+# network address, so a client making up session cookies gets no new counter each time; a
+# room of people behind one office address reconnecting after a restart stays well under it.
 CONNECTS_PER_MINUTE = int(os.environ.get("CONNECTS_PER_MINUTE", 60))
+CONNECTS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("CONNECTS_PER_ADDRESS_PER_MINUTE", 1200))
+# The largest request body daphne reads (journeymap/body_guard.py): an import is at most
+# 2 MB; its form adds a little. Django's own limits apply after it.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024))
+# Heavy reads per person a minute: PDFs take seconds of CPU, charts drawn anew a fraction of
+# one (unchanged ones come from the cache). A person reads a few; a loop is refused with 429.
+EXPORTS_PER_MINUTE = int(os.environ.get("EXPORTS_PER_MINUTE", 10))
+CHARTS_PER_MINUTE = int(os.environ.get("CHARTS_PER_MINUTE", 60))
+# Failed logins per account and per address in LOGIN_WINDOW seconds, before even the right
+# password is refused until the window passes.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 30))
+LOGIN_WINDOW = 15 * 60
 
 # Channel layer: Redis when REDIS_URL is set (a room spans daphne processes), else in-memory.
 REDIS_HOST = {

@@ -200,3 +200,15 @@ def join():
         return client
 
     return join_as
+
+
+def load_demo() -> None:
+    """`seed_demo` as `make run` runs it (DEBUG on): the demo login has the README's password.
+    (With DEBUG off it gets a random one: tests/test_seed_demo.py.)"""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=io.StringIO())

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,7 +24,8 @@ def snapshot():
     )
 
 
-def test_it_loads_the_korean_worked_example():
+def test_it_loads_the_korean_worked_example(settings):
+    settings.DEBUG = True  # as `make run` seeds it
     call_command("seed_demo")
     journey_map = JourneyMap.objects.get(team=None)
     assert journey_map.persona.name.startswith("안정 추구형 50대")
@@ -46,6 +49,19 @@ def test_it_loads_the_korean_worked_example():
     assert means["고려"] < 0 and means["구매"] < 0 and means["유지 및 추천"] > 0
     user = get_user_model().objects.get(username="facilitator")
     assert user.is_staff and user.check_password("journeymap-demo")
+
+
+def test_in_production_the_demo_login_gets_a_random_password_shown_once(settings):
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    user = get_user_model().objects.get(username="facilitator")
+    assert not user.check_password("journeymap-demo")
+    password = re.search(r"shown only now: (\S+)", out.getvalue()).group(1)
+    assert len(password) >= 16 and user.check_password(password)
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert password not in again.getvalue() and user.check_password(password)
 
 
 def test_it_makes_a_demo_workshop_with_two_teams_and_the_default_agenda():

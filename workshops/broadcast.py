@@ -25,6 +25,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from maps.models import JourneyMap
+from workshops import ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,17 @@ def kick(participant_id: int) -> None:
 
 
 def recheck_member(key: str) -> None:
-    """Someone's access may have ended (they logged out): their sockets ask again."""
+    """Someone's access may have ended: their sockets ask again."""
     group = member_group(key)
     transaction.on_commit(lambda: _group_send(group, {"type": "room.recheck"}))
+
+
+def end_session(key: str, session_key: str) -> None:
+    """A session is ending (logout): the sockets opened with it close at once, without asking
+    the session store, which may not have forgotten it yet; this person's other sockets ask
+    again. The session travels as a digest, never as itself."""
+    message = {"type": "room.recheck", "ended": ratelimit.hashed(session_key)}
+    transaction.on_commit(lambda: _group_send(member_group(key), message))
 
 
 def recheck_room(map_id: int) -> None:

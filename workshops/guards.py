@@ -21,10 +21,13 @@ from django.contrib.auth import get_user
 from redis.exceptions import RedisError
 
 from workshops import access
-from workshops.ratelimit import Gauge, hit
+from workshops.ratelimit import Gauge, hashed, hit
 
-# Frames from browsers are tiny (ping, editing); anything larger is refused.
+# Frames from browsers are tiny (ping, editing); anything larger is refused, closing with
+# TOO_BIG: the standard 1009 is not a code an application may send through daphne (autobahn
+# accepts 1000 and 3000-4999; it raised, and the client saw 1011).
 MAX_FRAME = 16 * 1024
+TOO_BIG = 4009
 # How long an echo through the channel layer may take before live updates count as paused.
 ECHO_WAIT = 3
 # What a channel layer raises when its Redis is unreachable (redis-py's errors, and the OS's).
@@ -76,8 +79,7 @@ class SocketGuards:
         """Who this socket is in the room, or None once it is closed: reconnects per browser
         a minute (checked before anything touches the database: a client cut off again and
         again is refused cheaply), access, and one person's open sockets across processes."""
-        who = self.scope["cookies"].get("sessionid") or (self.scope.get("client") or ["?"])[0]
-        if not await _off_thread(hit)(f"connects:{who}", settings.CONNECTS_PER_MINUTE, 60):
+        if not await _off_thread(self.connects_allowed)():
             await self.close(code=4429)
             return None
         member = await database_sync_to_async(access.member_for_socket)(
@@ -95,6 +97,18 @@ class SocketGuards:
         self.checks: set[asyncio.Future] = set()
         self.echo_heard = asyncio.Event()
         return member
+
+    def connects_allowed(self) -> bool:
+        """Per browser (its session cookie) and per address, so a client that makes up a new
+        cookie each time gets no new counter; without a cookie, the address is the browser.
+        Keys hold digests, never session ids."""
+        address = hashed((self.scope.get("client") or ["?"])[0])
+        session = self.scope["cookies"].get("sessionid")
+        if not session:
+            return hit(f"connects:b:{address}", settings.CONNECTS_PER_MINUTE, 60)
+        return hit(f"connects:a:{address}", settings.CONNECTS_PER_ADDRESS_PER_MINUTE, 60) and hit(
+            f"connects:b:{hashed(session)}", settings.CONNECTS_PER_MINUTE, 60
+        )
 
     async def join_groups(self, *groups: str) -> None:
         """Join the room's groups; with the layer (Redis) away, open anyway, "paused": the
@@ -131,7 +145,7 @@ class SocketGuards:
         if self.cut_off:
             return True  # closing: what the client still blasts costs as little as possible
         if bytes_data is not None or len(text_data or "") > MAX_FRAME:
-            await self.close(code=1009, reason="frame too large or not text")
+            await self.close(code=TOO_BIG, reason="frame too large or not text")
             return True
         now = time.monotonic()
         if now - self.frames_since > 10:
@@ -189,7 +203,12 @@ class SocketGuards:
             await self.room_recheck({})
 
     async def room_recheck(self, message):
-        if not await database_sync_to_async(self.still_allowed)():
+        ended = message.get("ended")
+        if ended and ended == hashed(self.scope["session"].session_key or ""):
+            allowed = False  # this socket's own session is the one logging out
+        else:
+            allowed = await database_sync_to_async(self.still_allowed)()
+        if not allowed:
             await self.send_json({"type": "error", "reason": "access ended"})
             await self.close(code=4403, reason="access ended")
 

@@ -369,14 +369,6 @@ class Participant(models.Model):
         return self.display_name
 
 
-class JoinAttempt(models.Model):
-    """A typed join code, kept a while so guessing codes can be slowed down per client."""
-
-    client = models.CharField(max_length=64, db_index=True)
-    succeeded = models.BooleanField(default=False)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-
 class Dot(models.Model):
     """One dot a voter put on a card in one round of dot voting. A voter's dots are numbered
     1..N (`slot`): the unique constraint makes an (N+1)th dot impossible even when two

@@ -23,7 +23,7 @@ def workshop_html(workshop: Workshop) -> str:
     context = {
         "workshop": workshop,
         "documents": documents,
-        "chart": charts.inline_svg(charts.draw_compare(drawn)) if drawn else None,
+        "chart": charts.inline_svg(charts.render_compare(drawn)) if drawn else None,
         "printing": True,
         "printed_at": timezone.localtime(),
     }

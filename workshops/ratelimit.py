@@ -4,18 +4,23 @@ refuses more sockets than one person needs, while everyone else keeps working.""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 log = logging.getLogger(__name__)
 
 
-def fail_open(function):
+def fail_open(function=None, *, default=True):
     """A limit must never take the app down with it: if the cache (Redis) is unreachable,
-    let the request through and say so in the log."""
+    let the request through (`default`) and say so in the log."""
+    if function is None:
+        return functools.partial(fail_open, default=default)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -23,22 +28,52 @@ def fail_open(function):
             return function(*args, **kwargs)
         except Exception as error:
             log.warning("rate limit not applied: the cache is unreachable: %r", error)
-            return True
+            return default
 
     return wrapper
 
 
-@fail_open
-def hit(key: str, limit: int, window: int) -> bool:
-    """Count one event for `key`; False once more than `limit` fell in this `window` (s)."""
-    bucket = f"rl:{key}:{int(time.time() // window)}"
+def hashed(value: str) -> str:
+    """A session id or an address as a key name: the same every time, but not the value
+    itself (key names are visible to whoever can list Redis)."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()
+    return digest[:20]
+
+
+def _bucket(key: str, window: int) -> str:
+    return f"rl:{key}:{int(time.time() // window)}"
+
+
+@fail_open(default=0)
+def take(key: str, window: int) -> int:
+    """Count one event for `key` in this `window` (s), atomically; how many there are now.
+    Counting first and deciding after means parallel requests cannot all slip under a limit."""
+    bucket = _bucket(key, window)
     if cache.add(bucket, 1, timeout=window * 2):
-        return limit >= 1
+        return 1
     try:
-        return cache.incr(bucket) <= limit
+        return cache.incr(bucket)
     except ValueError:  # expired between add and incr: a new window
         cache.add(bucket, 1, timeout=window * 2)
-        return True
+        return 1
+
+
+def hit(key: str, limit: int, window: int) -> bool:
+    """Count one event for `key`; False once more than `limit` fell in this `window` (s)."""
+    return take(key, window) <= limit
+
+
+@fail_open(default=None)
+def give_back(key: str, window: int) -> None:
+    """Uncount one event of this window (it turned out not to count: a right code)."""
+    with contextlib.suppress(ValueError):
+        cache.decr(_bucket(key, window))
+
+
+@fail_open(default=0)
+def count(key: str, window: int) -> int:
+    """How many events `key` has in this window, without counting one."""
+    return cache.get(_bucket(key, window), 0)
 
 
 class Gauge:

@@ -37,8 +37,10 @@ def _map_deleted(sender, instance, **kwargs):
 
 
 def _logged_out(sender, request, user, **kwargs):
-    if user is not None:
-        broadcast.recheck_member(f"u{user.pk}")  # the session is gone: each socket finds out
+    # Sent before the session is flushed: the sockets of this session are told which one
+    # ended instead of finding out from the store.
+    if user is not None and request.session.session_key:
+        broadcast.end_session(f"u{user.pk}", request.session.session_key)
 
 
 def connect() -> None:

@@ -82,6 +82,7 @@
     socket.onopen = () => {
       const wasAway = attempts > 0;
       attempts = 0;
+      refusals = 0;
       lastHeard = Date.now();
       setStatus("live");
       editingSent = undefined;
@@ -103,13 +104,29 @@
     };
     socket.onclose = (event) => {
       socket = null;
-      if (event.code === 4403 || event.code === 4410) { setStatus("closed"); return; } // gone or no access
+      if (event.code === 4410) { setStatus("closed"); return; } // the map is gone
+      if (event.code === 4403) { stillAllowed(); return; }
       attempts++;
       setStatus("reconnecting");
       // Full jitter: spread 300 laptops reconnecting after a server restart.
       const ceiling = Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(attempts, 5));
       setTimeout(connect, Math.random() * ceiling);
     };
+  }
+
+  // The socket says access ended. It may have ended for the session this socket opened with
+  // only: the browser's session id changes when it gains rights (joining, a read-only link),
+  // and the socket knew the old one. Ask over HTTP, with the cookie as it is now; the board
+  // answers 200/204 while this person may still read it (401 or 404 otherwise).
+  let refusals = 0;
+  function stillAllowed() {
+    if (++refusals > 3) { setStatus("closed"); return; }
+    fetch(snapshotUrl + "?since=" + seq, { headers: { "HX-Request": "true" }, credentials: "same-origin", redirect: "manual" })
+      .then((response) => {
+        if (response.status === 200 || response.status === 204) { attempts = 1; connect(); }
+        else setStatus("closed");
+      })
+      .catch(() => setStatus("closed"));
   }
 
   setInterval(() => {

@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from maps.models import JourneyMap
-from tests.conftest import need
+from tests.conftest import load_demo, need
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.once, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +37,7 @@ def violations(page) -> list[dict]:
 
 def test_every_page_passes_axe(daphne, browser, editor):
     need(AXE.exists(), f"No axe-core at {AXE}: `make axe` (make test does) installs it.")
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     workshop = Workshop.objects.get()
     team = workshop.teams.first()
     demo = JourneyMap.objects.get(team=None)

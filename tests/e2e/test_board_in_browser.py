@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap, Lane
+from tests.conftest import load_demo
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_map():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     return JourneyMap.objects.get(team=None)
 
 

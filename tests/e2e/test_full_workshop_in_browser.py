@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from maps.models import Card, EmotionCard
+from tests.conftest import load_demo
 from tests.e2e.conftest import ARTIFACTS
 from workshops.models import Workshop
 
@@ -69,7 +69,7 @@ def add_emotion(page, card, score, words):
 
 def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     open_screen = screens
     url = daphne.url
     workshop = Workshop.objects.get()

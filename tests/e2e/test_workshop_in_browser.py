@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.conftest import load_demo
 from workshops.models import Participant, Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def clock_seconds(page) -> int:
 
 def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, screens, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
     workshop = Workshop.objects.get()
     team_1, team_2 = workshop.teams.all()
 

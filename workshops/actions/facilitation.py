@@ -105,6 +105,9 @@ def open_gallery(workshop: Workshop, *, is_open: bool, by: Author) -> None:
     workshop.gallery_open = is_open
     workshop.save(update_fields=["gallery_open"])
     _tell(workshop, by)
+    if not is_open:  # guests in other teams' rooms leave them now, not at the next re-check
+        for team in workshop.teams.all():
+            broadcast.recheck_room(team.journey_map_id)
 
 
 @action

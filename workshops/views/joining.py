@@ -6,36 +6,42 @@ Joining creates a Participant that the browser's session remembers (workshops/ac
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maps.models import JourneyMap
-from workshops import access
+from workshops import access, ratelimit
 from workshops.actions import facilitation as actions
 from workshops.forms import JoinCodeForm, JoinForm
-from workshops.models import JoinAttempt, Participant, Workshop, normalise_code
+from workshops.models import Participant, Workshop, normalise_code
 
-# Join-code guesses: per client, and in total against guesses spread over many addresses.
-CLIENT_FAILURES, GLOBAL_FAILURES = 20, 300
-FAILURE_WINDOW = datetime.timedelta(minutes=10)
-
-
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+# Join-code guesses, counted in the shared cache per address in ten-minute windows. While
+# many wrong codes arrive from everywhere (guessing spread over addresses), each address gets
+# only a few tries: a newcomer typing the right code still gets in, a guesser gets nowhere.
+CLIENT_FAILURES, GLOBAL_FAILURES, UNDER_PRESSURE = 20, 300, 3
+WINDOW = 10 * 60
 
 
-def _too_many_guesses(request) -> bool:
-    since = timezone.now() - FAILURE_WINDOW
-    failures = JoinAttempt.objects.filter(succeeded=False, at__gte=since)
-    return (
-        failures.filter(client=_client(request)).count() >= CLIENT_FAILURES
-        or failures.count() >= GLOBAL_FAILURES
-    )
+def _client_key(request) -> str:
+    return "join-guess:" + ratelimit.hashed(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _refusal(request) -> str | None:
+    """Why this try is refused, or None. The try is counted before the code is looked at, so
+    parallel tries from one address cannot all slip under the limit; a right code gives it
+    back."""
+    tries = ratelimit.take(_client_key(request), WINDOW)
+    if ratelimit.count("join-guess:all", WINDOW) >= GLOBAL_FAILURES:
+        if tries > UNDER_PRESSURE:
+            return _(
+                "Many wrong codes are being tried right now, so each network gets only a few "
+                "tries. Check the code with the facilitator, or use the join link or QR code."
+            )
+    elif tries > CLIENT_FAILURES:
+        return _("Too many wrong codes from this network. Wait ten minutes and try again.")
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,17 +52,17 @@ def join_by_code(request):
         return render(
             request, "workshops/join_code.html", {"form": form}, status=422 if form.errors else 200
         )
-    if _too_many_guesses(request):
-        form.add_error(None, _("Too many wrong codes from here. Wait ten minutes and try again."))
+    refusal = _refusal(request)
+    if refusal:
+        form.add_error(None, refusal)
         return render(request, "workshops/join_code.html", {"form": form}, status=429)
     code = normalise_code(form.cleaned_data["code"])
     workshop = Workshop.objects.filter(join_code=code).first()
-    ok = workshop is not None and workshop.can_join
-    JoinAttempt.objects.create(client=_client(request), succeeded=ok)
-    JoinAttempt.objects.filter(at__lt=timezone.now() - FAILURE_WINDOW).delete()
-    if not ok:
+    if workshop is None or not workshop.can_join:
+        ratelimit.take("join-guess:all", WINDOW)
         form.add_error("code", _("No open workshop has this code. Check it with the facilitator."))
         return render(request, "workshops/join_code.html", {"form": form}, status=422)
+    ratelimit.give_back(_client_key(request), WINDOW)
     return redirect("workshops:join", token=workshop.join_token)
 
 

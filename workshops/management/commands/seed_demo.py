@@ -7,7 +7,9 @@ Idempotent: when the demo map exists already, nothing changes.
 from __future__ import annotations
 
 import datetime
+import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -145,10 +147,21 @@ class Command(BaseCommand):
             username=DEMO_USERNAME,
             defaults={"first_name": "데모 퍼실리테이터", "is_staff": True, "is_superuser": True},
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            self.stdout.write(f"Created the demo facilitator '{DEMO_USERNAME}'.")
+        if not created:
+            return
+        # The published demo password only where nobody else can reach the server (DEBUG, as
+        # `make run` seeds it); in production a random one, shown this once.
+        password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(15)
+        user.set_password(password)
+        user.save()
+        self.stdout.write(f"Created the demo facilitator '{DEMO_USERNAME}'.")
+        if not settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Its password, shown only now: {password}  (DEBUG is off, so not the demo "
+                    "password of the README; change it in the admin.)"
+                )
+            )
 
 
 @action
