@@ -9,9 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
 # Django must be set up before anything imports models (consumers, routing).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from journeymap import body_guard, frame_guard  # noqa: E402
 from maps import charts  # noqa: E402
@@ -25,8 +25,10 @@ threading.Thread(target=charts.warm_up, name="warm-up charts", daemon=True).star
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
+        # The session only: who it belongs to is read by the room socket's access check, on
+        # a worker thread (workshops/guards.py), not by Channels' auth on the shared one.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

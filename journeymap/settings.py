@@ -151,6 +151,9 @@ SOCKETS_PER_PERSON = int(os.environ.get("SOCKETS_PER_PERSON", 12))
 # network address, so a client making up session cookies gets no new counter each time; a
 # room of people behind one office address reconnecting after a restart stays well under it.
 CONNECTS_PER_MINUTE = int(os.environ.get("CONNECTS_PER_MINUTE", 60))
+# How often an open socket asks again whether it may stay, and says it is still open (an
+# entry in the count of a person's sockets lives three times as long).
+SOCKET_RECHECK_SECONDS = float(os.environ.get("SOCKET_RECHECK_SECONDS", 60))
 CONNECTS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("CONNECTS_PER_ADDRESS_PER_MINUTE", 1200))
 # The largest request body daphne reads (journeymap/body_guard.py): an import is at most
 # 2 MB; its form adds a little. Django's own limits apply after it.
@@ -205,7 +208,14 @@ elif os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process: a full socket queue turns its pushes into one re-read, never a silent loss
+    # (workshops/memory_layer.py); 1,000 as on Redis.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "workshops.memory_layer.MemoryLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -107,7 +107,10 @@ def _fresh_rate_limits():
     tests, so each test starts with none counted."""
     from django.core.cache import cache
 
+    from workshops.ratelimit import OpenSockets
+
     cache.clear()
+    OpenSockets._local.clear()
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ class Daphne:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        log.close()  # the child has its own copy of the file
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -280,3 +280,26 @@ def test_adding_a_card_costs_the_same_queries_however_full_the_cell(
             )
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[0] > 5, counts
+
+
+def test_adding_a_card_costs_the_same_few_queries_on_any_map(editor_client, journey_map, stages):
+    """The edit request is lean, and does not grow with the map (big rooms wait on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_add(text):
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.post(
+                url("card-add", journey_map),
+                {"stage": stages[1].pk, "lane": "action", "text": text},
+                **HTMX,
+            )
+        assert response.status_code == 200
+        return len(queries)
+
+    small = queries_to_add("처음")
+    Card.objects.bulk_create(
+        Card(journey_map=journey_map, stage=stages[n % 4], lane="thought", text=f"{n}", position=n)
+        for n in range(300)
+    )
+    assert queries_to_add("300장 뒤") == small <= 12

@@ -47,6 +47,31 @@ async def frames_until(socket, predicate, timeout):
             return frame
 
 
+def change(event: str, member_id: str):
+    """A presence batch that says `member_id` did `event`."""
+
+    def found(frame):
+        changes = frame.get("events", []) if frame.get("event") == "batch" else []
+        return any(c["event"] == event and c["member"]["id"] == member_id for c in changes)
+
+    return found
+
+
+def knows(member_id: str):
+    """A roster holding `member_id`, or a batch in which they join."""
+
+    def found(frame):
+        if frame.get("event") == "roster":
+            return any(m["id"] == member_id for m in frame["members"])
+        return change("join", member_id)(frame)
+
+    return found
+
+
+def member_in(frame, member_id: str) -> dict:
+    return next(c["member"] for c in frame["events"] if c["member"]["id"] == member_id)
+
+
 @pytest.mark.asyncio
 async def test_a_half_open_socket_is_dropped_and_leaves_presence(
     quick_ping_daphne, django_user_model
@@ -67,11 +92,7 @@ async def test_a_half_open_socket_is_dropped_and_leaves_presence(
     async with connect(awake_key) as awake, connect(asleep_key) as asleep:
         welcome = await frames_until(asleep, lambda f: f["type"] == "welcome", 5)
         asleep_id = welcome["member"]["id"]
-        await frames_until(
-            awake,
-            lambda f: f.get("event") == "join" and f["member"]["id"] == asleep_id,
-            5,
-        )
+        await frames_until(awake, knows(asleep_id), 5)
         # The sleeping laptop stops reading: no close frame, no pong, the TCP stays up.
         asleep.transport.pause_reading()
         started = time.monotonic()
@@ -83,14 +104,10 @@ async def test_a_half_open_socket_is_dropped_and_leaves_presence(
 
         answering = asyncio.create_task(keep_answering())
         try:
-            left = await frames_until(
-                awake,
-                lambda f: f.get("event") == "leave" and f["member"]["id"] == asleep_id,
-                15,
-            )
+            left = await frames_until(awake, change("leave", asleep_id), 15)
         finally:
             answering.cancel()
-        assert left["member"]["name"] == "닫힌"
+        assert member_in(left, asleep_id)["id"] == asleep_id
         print(f"half-open socket left presence after {time.monotonic() - started:.1f} s")
         # The awake socket is unaffected.
         await awake.send(json.dumps({"type": "ping"}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -40,11 +41,35 @@ def test_the_window_counts_and_a_new_window_starts_again(settings):
     assert ratelimit.hit("t:other", 3, 3600)
 
 
-def test_a_gauge_holds_at_most_its_limit_and_gives_back():
-    gauge = ratelimit.Gauge("t:sockets", ttl=60)
-    assert [gauge.take(2) for _ in range(3)] == [True, True, False]
-    gauge.give_back()
-    assert gauge.take(2) is True
+def test_open_sockets_hold_at_most_the_limit_and_each_expires_on_its_own(monkeypatch):
+    sockets = ratelimit.OpenSockets("t:person", ttl=60)
+    assert [sockets.open(f"s{n}", 2) for n in range(3)] == [True, True, False]
+    sockets.close("s0")
+    assert sockets.open("s3", 2) is True
+    # s1 stops saying it is open (its server died); s3 keeps saying so.
+    later = time.time() + 45
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    sockets.still_open("s3")
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later + 30)
+    assert sockets.count() == 1
+    assert sockets.open("s4", 2) is True
+
+
+def test_open_sockets_in_redis_expire_each_on_its_own(redis_url, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    redis = RedisCache(redis_url, {"KEY_PREFIX": f"test-sockets-{time.time_ns()}"})
+    monkeypatch.setattr(ratelimit, "cache", redis)
+    sockets = ratelimit.OpenSockets("t:person", ttl=60)
+    assert sockets._redis() is not None
+    assert [sockets.open(f"s{n}", 2) for n in range(3)] == [True, True, False]
+    sockets.close("s0")
+    assert sockets.open("s2", 2) is True
+    later = time.time() + 45
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    sockets.still_open("s2")
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later + 30)
+    assert sockets.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -49,7 +49,7 @@ def test_no_environment_means_sqlite_under_var_and_the_in_memory_layer(tmp_path)
     s = json.loads(result.stdout)
     assert s["db"] == "django.db.backends.sqlite3"
     assert s["db_name"] == str(tmp_path / "journeymap.sqlite3")
-    assert s["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert s["layer"] == "workshops.memory_layer.MemoryLayer"
     assert (s["lang"], s["tz"]) == ("ko", "Asia/Seoul")
 
 

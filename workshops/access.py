@@ -117,8 +117,20 @@ def holds_map_link(session, journey_map: JourneyMap) -> bool:
     return _links(session, MAP_VIEWS).get(str(journey_map.pk)) == journey_map.view_token
 
 
+def team_of(journey_map: JourneyMap) -> Team | None:
+    """The workshop team whose map this is (loaded with the map by WITH_TEAM), or None."""
+    try:
+        return journey_map.team
+    except Team.DoesNotExist:
+        return None
+
+
+# Load a map with its team and workshop in the same query: every access check needs them.
+WITH_TEAM = ("team__workshop",)
+
+
 def role_for(user, session, journey_map: JourneyMap) -> Role | None:
-    team = Team.objects.filter(journey_map=journey_map).select_related("workshop").first()
+    team = team_of(journey_map)
     if can_edit_maps(user):
         return Role(EDITOR, team=team)
     if team is not None:
@@ -185,7 +197,7 @@ def editable_maps(request: HttpRequest):
 
 def get_map(request: HttpRequest, map_id: int, *, lock: bool = False) -> JourneyMap:
     """The map if this request may read it (404 otherwise); `request.role` says how."""
-    queryset = JourneyMap.objects.select_related("persona")
+    queryset = JourneyMap.objects.select_related("persona", *WITH_TEAM)
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     journey_map = get_object_or_404(queryset, pk=map_id)
@@ -314,7 +326,7 @@ def user_or_none(request: HttpRequest):
 
 def member_for_socket(scope, map_id: int) -> dict | None:
     """Who this socket is in the map's room, or None when it may not join."""
-    journey_map = JourneyMap.objects.filter(pk=map_id).first()
+    journey_map = JourneyMap.objects.select_related(*WITH_TEAM).filter(pk=map_id).first()
     user, session = scope["user"], scope["session"]
     role = role_for(user, session, journey_map) if journey_map else None
     if role is None:

@@ -45,15 +45,16 @@ _acting = contextvars.ContextVar("journeymap_acting", default=False)
 
 
 def action(function):
-    """A named write: it changes models inside the caller's transaction (a savepoint of it, so
-    a caller that catches the action's refusal can go on) or a transaction of its own, and
-    tells the room itself, so the signals that catch raw changes stay quiet."""
+    """A named write: it changes models inside the caller's transaction (or one of its own)
+    and tells the room itself, so the signals that catch raw changes stay quiet. No savepoint
+    of its own (two statements more on every edit): an action that refuses (raises) ends the
+    caller's transaction, which is how views answer a refusal anyway."""
 
     @functools.wraps(function)
     def act(*args, **kwargs):
         token = _acting.set(True)
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):
                 return function(*args, **kwargs)
         finally:
             _acting.reset(token)
@@ -175,9 +176,17 @@ def _group_send(group: str, message: dict) -> None:
             async_to_sync(group_send)(group, message)
         else:  # called from sync code on an event loop's thread: schedule, don't block it
             _pending.add(task := loop.create_task(group_send(group, message)))
-            task.add_done_callback(_pending.discard)
+            task.add_done_callback(_sent)
     except Exception as error:  # the database has the change; clients catch up on their own
         log.warning("push to %s failed (the channel layer is unreachable?): %r", group, error)
 
 
 _pending: set = set()
+
+
+def _sent(task: asyncio.Task) -> None:
+    """A scheduled send is over: its failure is one line in the log, never an unretrieved
+    task exception."""
+    _pending.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("push failed (the channel layer is unreachable?): %r", task.exception())

@@ -1,7 +1,8 @@
-"""The room socket: a pipe. It joins the room's group after an access check, forwards what
-broadcast.py sends, and relays presence (who is here, who edits which card). It reads and
-writes no model: every change goes through the HTTP views and their actions. The guards
-(limits, the layer's health, re-checking access) are workshops/guards.py."""
+"""The room socket: a pipe. It joins the room's group after an access check and forwards
+what broadcast.py sends. Presence (who is here, who edits which card) goes through this
+process's hub for the room (workshops/presence.py), in batches, never through the queues that
+carry pushes. It reads and writes no model: every change goes through the HTTP views and their
+actions. The guards (limits, the layer's health, re-checking access) are workshops/guards.py."""
 
 from __future__ import annotations
 
@@ -9,40 +10,38 @@ import contextlib
 import json
 
 from autobahn.exception import Disconnected
-from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from workshops import presence
 from workshops.broadcast import member_group, room_group
-from workshops.guards import LAYER_AWAY, SocketGuards
+from workshops.guards import SocketGuards
 
-# Every fourth ping (about 100 s) re-announces this member, so clients drop the ones whose
-# "leave" was lost (the channel layer delivers at most once).
-ANNOUNCE_EVERY = 4
+# The last pushes as JSON text, by (room, sequence number): a push to 300 sockets is encoded
+# once per process, not 300 times (a curve's SVG makes one tens of KB).
+_encoded: dict[tuple[str, int, int], str] = {}
 
 
 class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
-    group = None
+    group = hub = None
 
     async def connect(self):
         member = await self.admit()
         if member is None:
             return
         self.member = {**member, "id": self.channel_name, "card": None}
-        self.roster = presence.Roster(self.member)
-        self.pings = 0
         self.group = room_group(member["map_id"])
         # This person's own group: removal (broadcast.kick) and logout reach the socket.
         await self.join_groups(self.group, member_group(member["user"]))
         await self.accept()
         await self.send_json({"type": "welcome", "member": self.member})
         await self.start_guarding()
-        await self.announce("join")
+        self.hub = presence.hub_for(member["map_id"], self.channel_layer)
+        await self.hub.join(self.member, self)
 
     async def disconnect(self, code):
         await self.stop_guarding()
-        if self.group:
-            await self.announce("leave")
+        if self.hub:
+            await self.hub.leave(self.member)
 
     async def receive(self, text_data=None, bytes_data=None):
         if await self.refuse_frame(text_data, bytes_data):
@@ -56,13 +55,10 @@ class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
         if kind == "ping":
             await self.send_json({"type": "pong"})
             self.check_layer_soon()
-            self.pings += 1
-            if self.pings % ANNOUNCE_EVERY == 0:
-                await self.announce("here")
         elif kind == "editing":
             card = frame.get("card")
             self.member["card"] = card if type(card) is int else None  # not True or 1.5
-            await self.announce("here")
+            self.hub.editing(self.member)
         else:
             await self.send_json({"type": "error", "reason": f"unknown type {str(kind)[:40]!r}"})
 
@@ -72,19 +68,31 @@ class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
         with contextlib.suppress(Disconnected):
             await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
-    async def announce(self, kind: str):
-        # Presence is best effort: a full queue or an unreachable layer must not break the
-        # socket (the echo check tells the page when the layer is away).
-        with contextlib.suppress(ChannelFull, *LAYER_AWAY):
-            await self.channel_layer.group_send(self.group, presence.event(kind, self.member))
+    async def presence_frame(self, text: str):
+        """From this process's hub: the room's roster, or a second's changes (as JSON)."""
+        with contextlib.suppress(Disconnected):
+            await self.send(text_data=text)
 
     # Messages from the groups: forwarded ----------------------------------------------------
 
     async def room_push(self, message):
-        await self.send_json({k: message[k] for k in ("seq", "html", "by")} | {"type": "push"})
+        # Every socket of the room in this process sends the same frame: encode it once.
+        key = (self.group, message["seq"], hash(message["html"]))  # str hashes are cached
+        text = _encoded.get(key)
+        if text is None:
+            frame = {k: message[k] for k in ("seq", "html", "by")} | {"type": "push"}
+            text = _encoded[key] = json.dumps(frame, ensure_ascii=False)
+            while len(_encoded) > 64:
+                _encoded.pop(next(iter(_encoded)))
+        with contextlib.suppress(Disconnected):
+            await self.send(text_data=text)
 
     async def room_resync(self, message):
         await self.send_json({"type": "resync", "seq": message["seq"]})
+
+    async def room_reread(self, message):
+        """Pushes for this socket were dropped (its queue was full): re-read everything."""
+        await self.send_json({"type": "resync", "seq": None})
 
     async def room_go(self, message):
         await self.send_json({"type": "go", "url": message["url"]})
@@ -96,18 +104,3 @@ class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
     async def room_kicked(self, message):
         await self.send_json({"type": "error", "reason": "removed from the workshop"})
         await self.close(code=4403, reason="removed")
-
-    async def presence_event(self, message):
-        kind, member = message["event"], message["member"]
-        await self.send_json({"type": "presence", "event": kind, "member": member})
-        if self.roster.hear(kind, member):
-            # One member tells the newcomer who is already here.
-            with contextlib.suppress(ChannelFull):
-                await self.channel_layer.send(
-                    member["id"], {"type": "presence.roster", "members": self.roster.snapshot()}
-                )
-
-    async def presence_roster(self, message):
-        for member in message["members"]:
-            self.roster.hear("here", member)
-        await self.send_json({"type": "presence", "event": "roster", "members": message["members"]})

@@ -22,7 +22,7 @@ def render(
     *,
     cells: Iterable[tuple[int, str]] = (),
     cards: Iterable[int] = (),
-    appended: Iterable[int] = (),
+    appended: Iterable = (),
     stages: Iterable[int] = (),
     plans: bool = False,
     header: bool = False,
@@ -38,7 +38,7 @@ def render(
         parts.append(("maps/header.html", {}))
     # A new card has no emotion cards or plans yet: render it alone, without loading its
     # stage (which would make every add slower as a cell fills up).
-    for card in journey_map.cards.filter(pk__in=list(appended)).select_related("stage"):
+    for card in appended:  # Card objects, their stage loaded
         card.emotions, card.plans = [], []
         parts.append(
             ("maps/card_appended.html", {"card": card, "cell": Cell(card.stage, card.lane)})

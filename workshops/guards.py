@@ -15,21 +15,21 @@ from types import SimpleNamespace
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user
+from django.db import connection
 from redis.exceptions import RedisError
 
 from workshops import access
-from workshops.ratelimit import Gauge, hashed, hit
+from workshops.ratelimit import OpenSockets, hashed, hit
 
 # Frames from browsers are tiny (ping, editing); anything larger is refused, closing with
 # TOO_BIG: the standard 1009 is not a code an application may send through daphne (autobahn
 # accepts 1000 and 3000-4999; it raised, and the client saw 1011).
 MAX_FRAME = 16 * 1024
 TOO_BIG = 4009
-# How long an echo through the channel layer may take before live updates count as paused.
-ECHO_WAIT = 3
+# How long an echo through the channel layer may take before it counts as late.
+ECHO_WAIT = 5
 # What a channel layer raises when its Redis is unreachable (redis-py's errors, and the OS's).
 LAYER_AWAY = (RedisError, OSError, TimeoutError)
 
@@ -37,7 +37,7 @@ LAYER_AWAY = (RedisError, OSError, TimeoutError)
 def recheck_seconds() -> float:
     """How often an open socket asks again whether its session may still be in the room:
     access that ended without a push (a session expired, a row changed in the admin)."""
-    return float(getattr(settings, "SOCKET_RECHECK_SECONDS", 60))
+    return float(settings.SOCKET_RECHECK_SECONDS)
 
 
 def _off_thread(function):
@@ -46,12 +46,29 @@ def _off_thread(function):
     return sync_to_async(function, thread_sensitive=False)
 
 
+def _db_off_thread(function):
+    """A socket's database reads (who it is, whether it may stay) on a worker thread with a
+    connection of its own, not on the one thread every HTTP view waits for: a room of 300
+    opening at once (or re-checking) does not queue in front of anyone's edit. The worker's
+    connection stays open for the next socket (opening one cost a sixth of a join storm),
+    unless an error broke it."""
+
+    def run(*args):
+        try:
+            return function(*args)
+        finally:
+            if connection.errors_occurred:
+                connection.close()
+
+    return sync_to_async(run, thread_sensitive=False)
+
+
 class SocketGuards:
-    sockets: Gauge | None = None
+    sockets: OpenSockets | None = None
     rechecking: asyncio.Future | None = None
     layer_ok = True
     cut_off = False
-    echoes_sent = 0
+    echoes_sent = late_echoes = 0
 
     async def __call__(self, scope, receive, send):
         try:
@@ -82,14 +99,12 @@ class SocketGuards:
         if not await _off_thread(self.connects_allowed)():
             await self.close(code=4429)
             return None
-        member = await database_sync_to_async(access.member_for_socket)(
-            self.scope, self.scope["url_route"]["kwargs"]["map_id"]
-        )
+        member = await _db_off_thread(self.who_is_it)()
         if member is None:
             await self.close(code=4403)
             return None
-        sockets = Gauge(f"sockets:{member['user']}", ttl=int(recheck_seconds() * 3) + 1)
-        if not await _off_thread(sockets.take)(settings.SOCKETS_PER_PERSON):
+        sockets = OpenSockets(member["user"], ttl=int(recheck_seconds() * 3) + 1)
+        if not await _off_thread(sockets.open)(self.channel_name, settings.SOCKETS_PER_PERSON):
             await self.close(code=4429)
             return None
         self.sockets = sockets
@@ -109,6 +124,12 @@ class SocketGuards:
         return hit(f"connects:a:{address}", settings.CONNECTS_PER_ADDRESS_PER_MINUTE, 60) and hit(
             f"connects:b:{hashed(session)}", settings.CONNECTS_PER_MINUTE, 60
         )
+
+    def who_is_it(self) -> dict | None:
+        """The person behind the session cookie, as the room knows them (access.py)."""
+        session = self.scope["session"]
+        scope = {**self.scope, "user": get_user(SimpleNamespace(session=session))}
+        return access.member_for_socket(scope, self.scope["url_route"]["kwargs"]["map_id"])
 
     async def join_groups(self, *groups: str) -> None:
         """Join the room's groups; with the layer (Redis) away, open anyway, "paused": the
@@ -131,7 +152,7 @@ class SocketGuards:
         for check in list(getattr(self, "checks", ())):
             check.cancel()
         if self.sockets:
-            await _off_thread(self.sockets.give_back)()
+            await _off_thread(self.sockets.close)(self.channel_name)
             self.sockets = None
         with contextlib.suppress(*LAYER_AWAY):  # Redis away: its subscriptions went with it
             for group in getattr(self, "joined", ()):
@@ -167,19 +188,30 @@ class SocketGuards:
             check.add_done_callback(self.checks.discard)
 
     async def check_layer(self):
-        """An echo to this socket through the channel layer (Redis in production). If it
-        fails or does not come back, the pushes of others are not coming either: tell the
-        page, which then re-reads the board from the database on its own."""
+        """An echo to this socket through the channel layer (Redis in production). If the
+        layer refuses it, the pushes of others are not coming either: tell the page, which
+        then re-reads the board from the database on its own. An echo that is only late means
+        a busy process (300 people joining at once), not an absent layer: that takes two late
+        echoes in a row, each given ECHO_WAIT, before the page is told."""
         self.echoes_sent += 1
         self.echo_heard.clear()
         try:
             message = {"type": "room.echo", "n": self.echoes_sent}
             await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
             await asyncio.wait_for(self.echo_heard.wait(), ECHO_WAIT)
-        except (TimeoutError, *LAYER_AWAY):
-            if self.layer_ok:
-                self.layer_ok = False
-                await self.send_json({"type": "paused"})
+        except LAYER_AWAY:
+            await self.paused()
+        except TimeoutError:
+            self.late_echoes += 1
+            if self.late_echoes >= 2:
+                await self.paused()
+        else:
+            self.late_echoes = 0
+
+    async def paused(self):
+        if self.layer_ok:
+            self.layer_ok = False
+            await self.send_json({"type": "paused"})
 
     async def room_echo(self, message):
         if message["n"] == self.echoes_sent:
@@ -199,7 +231,7 @@ class SocketGuards:
     async def recheck_every(self, seconds: float):
         while True:
             await asyncio.sleep(seconds)
-            await _off_thread(self.sockets.touch)()  # still open: keep it counted
+            await _off_thread(self.sockets.still_open)(self.channel_name)
             await self.room_recheck({})
 
     async def room_recheck(self, message):
@@ -207,7 +239,7 @@ class SocketGuards:
         if ended and ended == hashed(self.scope["session"].session_key or ""):
             allowed = False  # this socket's own session is the one logging out
         else:
-            allowed = await database_sync_to_async(self.still_allowed)()
+            allowed = await _db_off_thread(self.still_allowed)()
         if not allowed:
             await self.send_json({"type": "error", "reason": "access ended"})
             await self.close(code=4403, reason="access ended")

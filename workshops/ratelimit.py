@@ -8,6 +8,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -76,34 +77,74 @@ def count(key: str, window: int) -> int:
     return cache.get(_bucket(key, window), 0)
 
 
-class Gauge:
-    """How many of something one key holds now (open sockets of one person). It decays: an
-    entry not touched within `ttl` seconds is gone, so a crashed server leaks nothing for long."""
+class OpenSockets:
+    """One person's open sockets, across processes: an entry per socket, each expiring on its
+    own `ttl` after its socket last said it is open. A server killed with sockets open leaks
+    them for `ttl` at most, whatever the person's other sockets do (one count for all of them
+    stayed alive as long as any was touched: a few tabs across a few deploys were refused).
 
-    def __init__(self, key: str, ttl: int):
-        self.key, self.ttl = f"gauge:{key}", ttl
+    In Redis a sorted set per person (socket → expiry), changed by one atomic script; in the
+    embedded default, this process's memory."""
 
-    @fail_open
-    def take(self, limit: int) -> bool:
-        """Take one; False (and nothing taken) when `limit` are taken already. One round trip
-        when the key exists (a socket opens while 300 others do: keep it short)."""
-        try:
-            count = cache.incr(self.key)
-        except ValueError:  # the first one (or expired): start at 1, unless another just did
-            count = 1 if cache.add(self.key, 1, timeout=self.ttl) else cache.incr(self.key)
-        if count > limit:
-            self.give_back()
-            return False
-        return True
+    _local: dict[str, dict[str, float]] = {}
+    _lock = threading.Lock()
+    _OPEN = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        return 1
+    """
 
-    @fail_open
-    def give_back(self) -> None:
-        try:
-            if cache.decr(self.key) < 0:
-                cache.set(self.key, 0, timeout=self.ttl)
-        except ValueError:
-            pass
+    def __init__(self, person: str, ttl: int):
+        self.key, self.ttl = cache.make_key(f"sockets:{person}"), ttl
+
+    def _redis(self):
+        client = getattr(cache, "_cache", None)
+        return client.get_client(self.key, write=True) if hasattr(client, "get_client") else None
 
     @fail_open
-    def touch(self) -> None:
-        cache.touch(self.key, self.ttl)
+    def open(self, socket: str, limit: int) -> bool:
+        """Count `socket` in; False (and nothing counted) when `limit` are open already."""
+        now = time.time()
+        redis = self._redis()
+        if redis is not None:
+            args = [now, limit, now + self.ttl, socket, self.ttl + 1]
+            return bool(redis.eval(self._OPEN, 1, self.key, *args))
+        with self._lock:
+            entries = {s: t for s, t in self._local.get(self.key, {}).items() if t > now}
+            if len(entries) >= limit:
+                return False
+            entries[socket] = now + self.ttl
+            self._local[self.key] = entries
+            return True
+
+    @fail_open(default=None)
+    def still_open(self, socket: str) -> None:
+        expiry = time.time() + self.ttl
+        redis = self._redis()
+        if redis is not None:
+            redis.zadd(self.key, {socket: expiry}, xx=True)
+            redis.expire(self.key, self.ttl + 1)
+            return
+        with self._lock:
+            if socket in self._local.get(self.key, {}):
+                self._local[self.key][socket] = expiry
+
+    @fail_open(default=None)
+    def close(self, socket: str) -> None:
+        redis = self._redis()
+        if redis is not None:
+            redis.zrem(self.key, socket)
+            return
+        with self._lock:
+            self._local.get(self.key, {}).pop(socket, None)
+
+    @fail_open(default=0)
+    def count(self) -> int:
+        now = time.time()
+        redis = self._redis()
+        if redis is not None:
+            return redis.zcount(self.key, now, "+inf")
+        with self._lock:
+            return sum(1 for t in self._local.get(self.key, {}).values() if t > now)

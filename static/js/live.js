@@ -12,8 +12,7 @@
   const PROTOCOL = JSON.parse(document.body.dataset.protocol);
 
   const GAP_WAIT = 1500, PING_EVERY = 25000, DEAD_AFTER = 60000, QUIET = 30000;
-  // Members re-announce about every 100 s; one not heard of for 5 minutes has gone.
-  const MEMBER_TTL = 300000, MAX_BACKOFF = 30000;
+  const MAX_BACKOFF = 30000;
   const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + root.dataset.liveSocket;
   const snapshotUrl = root.dataset.liveSnapshot;
   let seq = Number(root.dataset.liveSeq || 0);
@@ -94,7 +93,8 @@
       let frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame.type === "push") onPush(frame);
-      else if (frame.type === "resync") { if (frame.seq > seq) resync(); }
+      // A change shown only by re-reading (seq), or pushes lost on the server (no seq).
+      else if (frame.type === "resync") { if (frame.seq == null || frame.seq > seq) resync(); }
       else if (frame.type === "presence") onPresence(frame);
       else if (frame.type === "welcome") me = frame.member.id;
       else if (frame.type === "go") goTo(frame.url);
@@ -137,21 +137,23 @@
     }
     const paused = root.dataset.liveState === "paused";
     if (paused || now - lastChecked > QUIET) resync(); // cheap: 204 when nothing changed
-    for (const [id, member] of members) {
-      if (id !== me && now - member.seen > MEMBER_TTL) members.delete(id);
-    }
-    renderPresence();
-    renderMarkers();
   }, PING_EVERY);
 
   // Presence ---------------------------------------------------------------------------------
 
+  // The server's hub for this room says who is here when the socket opens (roster), then
+  // at most once a second what changed (batch: join, here, leave). It also forgets members
+  // whose server went away, so the page keeps no timers of its own.
   function onPresence(frame) {
-    const now = Date.now();
     if (frame.event === "roster") {
-      for (const member of frame.members) members.set(member.id, { ...member, seen: now });
-    } else if (frame.event === "leave") members.delete(frame.member.id);
-    else members.set(frame.member.id, { ...frame.member, seen: now });
+      members.clear();
+      for (const member of frame.members) members.set(member.id, member);
+    } else if (frame.event === "batch") {
+      for (const change of frame.events) {
+        if (change.event === "leave") members.delete(change.member.id);
+        else members.set(change.member.id, change.member);
+      }
+    }
     renderPresence();
     renderMarkers();
   }

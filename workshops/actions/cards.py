@@ -60,7 +60,7 @@ def add_card(
     if resent:  # by id: appending again would show the card twice
         return card, Push(fragments.render(journey_map, cells=[(card.stage_id, card.lane)]))
     # Only the new card travels, appended to its cell (pushes apply once, in order).
-    html = fragments.render(journey_map, appended=[card.pk], curve=card.is_touchpoint)
+    html = fragments.render(journey_map, appended=[card], curve=card.is_touchpoint)
     return card, tell_room(journey_map, html, by=by.name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,16 +38,29 @@ def map_create(request):
     return redirect(actions.create_map(by=author(request), **form.cleaned_data))
 
 
-@require_POST
 @login_required
-def map_import(request):
+def _upload(request):
+    """The import form, checked for who sends it and the file's size; or the answer."""
     require_editor(request)
-    form = MapImportForm(request.POST, request.FILES)
+    return MapImportForm(request.POST, request.FILES)
+
+
+@require_POST
+async def map_import(request):
+    """Reading and checking a big file takes a second or more of CPU and needs no database:
+    it runs on a worker thread, not the one thread every other person's request waits for,
+    so their edits go on meanwhile; only the short bulk write runs there."""
+    form = await sync_to_async(_upload)(request)
+    if not isinstance(form, MapImportForm):
+        return form  # not logged in
     if form.is_valid():
+        raw = form.cleaned_data["file"].read()
         try:
-            imported = importing.read(form.cleaned_data["file"].read())
+            imported = await sync_to_async(importing.read, thread_sensitive=False)(raw)
         except importing.ImportProblem as problem:
             form.add_error("file", str(problem))
         else:
-            return redirect(actions.import_map(imported, by=author(request)))
-    return _list(request, import_form=form, status=422)
+            by = await sync_to_async(author)(request)
+            journey_map = await sync_to_async(actions.import_map)(imported, by=by)
+            return redirect(journey_map)
+    return await sync_to_async(_list)(request, import_form=form, status=422)
