@@ -31,6 +31,7 @@ class MemoryLayer(InMemoryChannelLayer):
         if now - self.cleaned >= 1.0:
             self.cleaned = now
             super()._clean_expired()
+
     async def group_send(self, group, message):
         assert isinstance(message, dict), "message is not a dict"
         self.require_valid_group_name(group)
