@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Persona,
+    Stage,
+    TouchpointFigures,
+)
 
 
 class StageInline(admin.TabularInline):
@@ -50,3 +58,10 @@ class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["what", "owner", "due_date", "status", "journey_map"]
     list_filter = ["status"]
     raw_id_fields = ["opportunity"]
+
+
+@admin.register(TouchpointFigures)
+class TouchpointFiguresAdmin(admin.ModelAdmin):
+    list_display = ["touchpoint", "complaints", "satisfaction", "response_hours", "measured_on"]
+    list_filter = ["source"]
+    raw_id_fields = ["touchpoint"]

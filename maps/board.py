@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, Stage
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    Stage,
+    TouchpointFigures,
+)
 
 
 @dataclass
@@ -48,6 +56,12 @@ class Board:
         cards = Card.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
         emotions = EmotionCard.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
         plans = ActionPlan.objects.filter(journey_map=journey_map).select_related("opportunity")
+        figures = {
+            f.touchpoint_id: f
+            for f in TouchpointFigures.objects.filter(
+                journey_map=journey_map, touchpoint__stage_id__in=shown_ids
+            )
+        }
 
         emotions_by_card: dict[int, list[EmotionCard]] = defaultdict(list)
         stage_emotions: dict[int, list[EmotionCard]] = defaultdict(list)
@@ -65,6 +79,7 @@ class Board:
         for card in cards.order_by("position", "id"):
             card.emotions = emotions_by_card[card.pk]
             card.plans = plans_by_card[card.pk]
+            card.figures_row = figures.get(card.pk)
             by_cell[(card.stage_id, card.lane)].append(card)
 
         columns = [

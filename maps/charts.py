@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maps.curve import CurveData, aligned_means, stage_axis
+from maps.touchpoints import TouchpointView
 
 # Chosen on purpose: NanumGothic (Debian fonts-nanum) has every Hangul syllable and keeps
 # PDFs small; DejaVu Sans (matplotlib's own) covers what Nanum lacks, such as U+2212.
@@ -172,6 +173,15 @@ def render_compare(series: list[tuple[str, CurveData]], fmt: str = "svg") -> byt
     return _drawn_once(key, lambda: draw_compare(series, fmt))
 
 
+def measured_means(data: CurveData, axis: list[str]) -> list[float | None]:
+    """Each stage's measured mean (its touchpoints' figures on −2…+2), by stage name."""
+    by_name = {
+        stage.name: measure["measured"]
+        for stage, measure in zip(data.stages, TouchpointView(data).by_stage, strict=True)
+    }
+    return [by_name.get(name) for name in axis]
+
+
 def _drawn_once(key: str, draw_it) -> bytes:
     cache = caches["curves"]  # this process's memory: a redraw is cheaper than a round trip
     drawn = cache.get(key)
@@ -258,16 +268,29 @@ def draw_compare(
             means = [m if m is not None else float("nan") for m in aligned_means(data, axis)]
             # matplotlib leaves labels starting with "_" out of the legend.
             label = "\u200b" + label if label.startswith("_") else label
+            colour = COLOURS[n % len(COLOURS)]
             ax.plot(
                 range(len(axis)),
                 means,
-                color=COLOURS[n % len(COLOURS)],
+                color=colour,
                 linewidth=2.2,
                 marker="o",
                 markersize=5,
                 linestyle="-" if n == 0 else "--",
                 label=label,
             )
+            measured = measured_means(data, axis)
+            if any(m is not None for m in measured):  # "did the fix move the figure?"
+                ax.plot(
+                    range(len(axis)),
+                    [m if m is not None else float("nan") for m in measured],
+                    color=colour,
+                    linewidth=1.4,
+                    marker="s",
+                    markersize=4,
+                    linestyle=":",
+                    label=f"{label} · " + _("measured"),
+                )
         ax.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.18),

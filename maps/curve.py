@@ -15,6 +15,32 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+# The figures a touchpoint's measured score and insights read (maps/models/figures.py).
+SCORED_FIGURES = (
+    "satisfaction",
+    "satisfaction_scale",
+    "satisfaction_target",
+    "response_hours",
+    "response_target_hours",
+    "complaints",
+    "drop_off",
+)
+
+
+def figures_of(values) -> tuple:
+    """A touchpoint's figures as plain, hashable data: ((name, number or text), …), from a
+    model instance, a `.values()` row or a JSON export."""
+    if values is None:
+        return ()
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
+    found = []
+    for name in SCORED_FIGURES:
+        value = get(name)
+        if value in (None, ""):
+            continue
+        found.append((name, value if isinstance(value, str) else float(value)))
+    return tuple(found)
+
 
 @dataclass(frozen=True)
 class Touchpoint:
@@ -22,6 +48,11 @@ class Touchpoint:
     text: str
     is_mot: bool
     is_direct: bool
+    figures: tuple = ()
+
+    @property
+    def measured(self) -> dict:
+        return dict(self.figures)
 
 
 @dataclass(frozen=True)
@@ -76,7 +107,7 @@ class CurveData:
 
     @classmethod
     def load(cls, journey_map) -> CurveData:
-        from maps.models import Card, Lane
+        from maps.models import Card, Lane, TouchpointFigures
 
         stages = list(journey_map.stages.order_by("position", "id"))
         emotions: dict[int, list[Emotion]] = {s.pk: [] for s in stages}
@@ -84,13 +115,21 @@ class CurveData:
             "stage_id", "score", "touchpoint_id"
         ):
             emotions[stage_id].append(Emotion(score, touchpoint_id))
+        figures = {
+            row["touchpoint_id"]: figures_of(row)
+            for row in TouchpointFigures.objects.filter(journey_map=journey_map).values(
+                "touchpoint_id", *SCORED_FIGURES
+            )
+        }
         touchpoints: dict[int, list[Touchpoint]] = {s.pk: [] for s in stages}
         for pk, stage_id, text, is_mot, is_direct in (
             Card.objects.filter(journey_map=journey_map, lane=Lane.TOUCHPOINT)
             .order_by("position", "id")
             .values_list("pk", "stage_id", "text", "is_mot", "is_direct")
         ):
-            touchpoints[stage_id].append(Touchpoint(pk, text, is_mot, is_direct))
+            touchpoints[stage_id].append(
+                Touchpoint(pk, text, is_mot, is_direct, figures.get(pk, ()))
+            )
         return cls(
             tuple(
                 StageData(s.name, tuple(emotions[s.pk]), tuple(touchpoints[s.pk])) for s in stages
@@ -113,7 +152,10 @@ class CurveData:
                 StageData(
                     column.stage.name,
                     tuple(Emotion(e.score, e.touchpoint_id) for e in emotions),
-                    tuple(Touchpoint(c.pk, c.text, c.is_mot, c.is_direct) for c in cards),
+                    tuple(
+                        Touchpoint(c.pk, c.text, c.is_mot, c.is_direct, figures_of(c.figures_row))
+                        for c in cards
+                    ),
                 )
             )
         return cls(tuple(stages))
@@ -130,7 +172,13 @@ class CurveData:
                     continue
                 next_id += 1
                 touchpoints.append(
-                    Touchpoint(next_id, card["text"], card["is_mot"], card["is_direct"])
+                    Touchpoint(
+                        next_id,
+                        card["text"],
+                        card["is_mot"],
+                        card["is_direct"],
+                        figures_of(card.get("figures")),
+                    )
                 )
                 emotions += [Emotion(e["score"], next_id) for e in card.get("emotions", [])]
             stages.append(StageData(stage["name"], tuple(emotions), tuple(touchpoints)))
@@ -184,8 +232,8 @@ class CurveData:
 
     def mot_candidates(self) -> list[MotCandidate]:
         """Touchpoints the team may have missed as MOTs, for the team to confirm (never
-        flagged automatically): those where the curve drops most steeply, and those with two
-        or more negative cards."""
+        flagged automatically): those where the curve drops most steeply, those with two
+        or more negative cards, and blind spots (felt fine, measured badly)."""
         found: dict[int, MotCandidate] = {}
         drop = self.steepest_drop
         if drop is not None:
@@ -201,6 +249,12 @@ class CurveData:
                 if negative >= 2 and not t.is_mot and t.id not in found:
                     reason = _("%(count)d negative emotion cards") % {"count": negative}
                     found[t.id] = MotCandidate(t, stage.name, reason)
+        from maps.touchpoints import TouchpointView  # built on this data
+
+        for spot in TouchpointView(self).blind_spots:
+            t = spot.row.touchpoint
+            if not t.is_mot and t.id not in found:
+                found[t.id] = MotCandidate(t, spot.row.stage, spot.reason)
         return list(found.values())
 
     def negative_split(self) -> dict[str, int]:

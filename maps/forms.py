@@ -20,6 +20,7 @@ from maps.models import (
     Lane,
     Persona,
     Stage,
+    TouchpointFigures,
 )
 
 
@@ -240,6 +241,40 @@ class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
         self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
         if self.instance.pk:
             del self.fields["opportunity"], self.fields["client_token"]
+
+
+class TouchpointFiguresForm(forms.ModelForm):
+    """What the records say about one touchpoint; every field optional."""
+
+    class Meta:
+        model = TouchpointFigures
+        fields = TouchpointFigures.FIELDS
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("measured_on", "period_start", "period_end")
+        }
+
+    def __init__(self, *args, touchpoint: Card, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.touchpoint = touchpoint
+        self.instance.journey_map_id = touchpoint.journey_map_id
+        for name in ("response_hours", "response_target_hours", "satisfaction", "drop_off"):
+            self.fields[name].widget.attrs.update({"step": "0.1", "inputmode": "decimal"})
+
+
+class FiguresFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("A spreadsheet of touchpoint figures (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Choose an .xlsx or a .csv file."))
+        return upload
 
 
 class MapImportForm(forms.Form):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,10 +31,14 @@ from maps.models import (
     Lane,
     Persona,
     Stage,
+    TouchpointFigures,
 )
 from maps.portable import (
     CARD_FIELDS,
     EMOTION_FIELDS,
+    FIGURE_DATES,
+    FIGURE_NUMBERS,
+    FIGURE_TEXTS,
     FORMAT,
     MAP_FIELDS,
     MAX_BYTES,
@@ -58,6 +64,7 @@ class ImportedMap:
     cards: list[Card] = field(default_factory=list)
     emotions: list[EmotionCard] = field(default_factory=list)
     plans: list[ActionPlan] = field(default_factory=list)
+    figures: list[TouchpointFigures] = field(default_factory=list)
 
     def save(self, *, user=None) -> JourneyMap:
         """Write the map: one transaction, a handful of inserts whatever its size."""
@@ -72,6 +79,7 @@ class ImportedMap:
                 (Card, self.cards),
                 (EmotionCard, self.emotions),
                 (ActionPlan, self.plans),
+                (TouchpointFigures, self.figures),
             ):
                 for row in rows:  # what they hang from has its id by now
                     row.journey_map = self.journey_map
@@ -160,6 +168,8 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
                 % {"where": where_card}
             )
         result.cards.append(card)
+        if card_data.get("figures") is not None:
+            _figures(result, card, card_data["figures"], f"{where_card}.figures")
         for e, raw in enumerate(_list(card_data.get("emotions", []), f"{where_card}.emotions")):
             _emotion(result, stage, card, raw, f"{where_card}.emotions[{e}]")
         for p, raw in enumerate(_list(card_data.get("plans", []), f"{where_card}.plans")):
@@ -174,6 +184,30 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
 
 
 _CARD_FKS = ["journey_map", "stage", "created_by"]
+
+
+def _figures(result: ImportedMap, card: Card, raw, where: str) -> None:
+    if not card.is_touchpoint:
+        raise ImportProblem(_("%(where)s: figures belong to touchpoints.") % {"where": where})
+    data = _object(raw, where)
+    fields = _fields(data, FIGURE_TEXTS, where)
+    for name in FIGURE_NUMBERS:
+        if data.get(name) is not None:
+            fields[name] = _typed(data[name], "number", f"{where}.{name}")
+    for name in FIGURE_DATES:
+        if name in data:
+            fields[name] = _typed(data[name], "date", f"{where}.{name}")
+    figures = TouchpointFigures(touchpoint=card, **fields)
+    _valid(figures, where, ["journey_map", "touchpoint"])
+    # The model's constraints, checked here without the query Django's would make.
+    satisfaction = figures.satisfaction
+    mean5 = figures.satisfaction_scale == "mean5"
+    if mean5 and satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise ImportProblem(_("%(where)s: a mean of 1–5 is between 1 and 5.") % {"where": where})
+    start, end = figures.period_start, figures.period_end
+    if start and end and start > end:
+        raise ImportProblem(_("%(where)s: the period ends before it starts.") % {"where": where})
+    result.figures.append(figures)
 
 
 def _emotion(result: ImportedMap, stage, card, raw, where: str) -> None:
@@ -229,6 +263,10 @@ def _fields(data: dict, names: list[str], where: str, required=()) -> dict:
 
 
 def _typed(value, kind, where: str):
+    if kind == "number":
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return Decimal(str(value))
+        raise ImportProblem(_("%(where)s: expected a number.") % {"where": where})
     if kind == "date":
         if value is None:
             return None

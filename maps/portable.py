@@ -21,6 +21,17 @@ PERSONA_FIELDS = ["name", "profile", "goals", "needs", "frustrations", "quote"]
 CARD_FIELDS = ["lane", "text", "channel", "channel_other", "is_direct", "is_mot", "votes"]
 EMOTION_FIELDS = ["score", "words", "author_name"]
 PLAN_FIELDS = ["what", "owner", "due_date", "status"]
+# A touchpoint's figures (maps/models/figures.py): numbers, texts, and dates as ISO strings.
+FIGURE_NUMBERS = [
+    "response_hours",
+    "response_target_hours",
+    "satisfaction",
+    "satisfaction_target",
+    "complaints",
+    "drop_off",
+]
+FIGURE_TEXTS = ["satisfaction_scale", "complaint_types", "source"]
+FIGURE_DATES = ["measured_on", "period_start", "period_end"]
 
 
 # Export -------------------------------------------------------------------------------------
@@ -47,6 +58,7 @@ def dump(journey_map: JourneyMap) -> dict:
                             {**_values(p, PLAN_FIELDS), "due_date": _date(p.due_date)}
                             for p in plans_by_card.get(card.pk, [])
                         ],
+                        **_figures(getattr(card, "figures_row", None)),
                     }
                     for card in cards
                 ],
@@ -69,6 +81,22 @@ def dumps(journey_map: JourneyMap) -> bytes:
 
 def _values(obj, fields: list[str]) -> dict:
     return {name: getattr(obj, name) for name in fields}
+
+
+def _figures(figures) -> dict:
+    """{"figures": {...}} for a touchpoint with figures, else nothing (older files stay
+    as they were)."""
+    if figures is None or figures.is_empty:
+        return {}
+    out = {name: getattr(figures, name) for name in FIGURE_TEXTS}
+    for name in FIGURE_NUMBERS:
+        value = getattr(figures, name)
+        out[name] = (
+            None if value is None else (int(value) if name == "complaints" else float(value))
+        )
+    for name in FIGURE_DATES:
+        out[name] = _date(getattr(figures, name))
+    return {"figures": out}
 
 
 def _by_pk(objects):

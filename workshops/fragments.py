@@ -39,7 +39,7 @@ def render(
     # A new card has no emotion cards or plans yet: render it alone, without loading its
     # stage (which would make every add slower as a cell fills up).
     for card in appended:  # Card objects, their stage loaded
-        card.emotions, card.plans = [], []
+        card.emotions, card.plans, card.figures_row = [], [], None
         parts.append(
             ("maps/card_appended.html", {"card": card, "cell": Cell(card.stage, card.lane)})
         )

@@ -11,7 +11,15 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_delete, post_save
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Persona, Stage
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Persona,
+    Stage,
+    TouchpointFigures,
+)
 from workshops import broadcast
 
 
@@ -46,6 +54,6 @@ def _logged_out(sender, request, user, **kwargs):
 def connect() -> None:
     user_logged_out.connect(_logged_out, dispatch_uid="jm-logout-closes-sockets")
     post_delete.connect(_map_deleted, sender=JourneyMap, dispatch_uid="jm-room-closed")
-    for model in (JourneyMap, Persona, Stage, Card, EmotionCard, ActionPlan):
+    for model in (JourneyMap, Persona, Stage, Card, EmotionCard, ActionPlan, TouchpointFigures):
         post_save.connect(_changed, sender=model, dispatch_uid=f"jm-push-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"jm-push-del-{model.__name__}")

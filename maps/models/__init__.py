@@ -18,6 +18,7 @@ from maps.models.choices import (
     Lane,
     MapType,
 )
+from maps.models.figures import SCALE_NOTE, Scale, Source, TouchpointFigures, measured_score
 from maps.models.journey_map import (
     PUBLIC_EMOTIONS,
     JourneyMap,
@@ -39,6 +40,7 @@ __all__ = [
     "MAX_STAGES",
     "NAME_MAX",
     "PUBLIC_EMOTIONS",
+    "SCALE_NOTE",
     "ActionPlan",
     "Card",
     "Channel",
@@ -50,9 +52,13 @@ __all__ = [
     "MapType",
     "MapVersion",
     "Persona",
+    "Scale",
+    "Source",
+    "TouchpointFigures",
     "PublicManager",
     "Stage",
     "StageQuerySet",
     "check_stage_in_map",
+    "measured_score",
     "new_view_token",
 ]

@@ -7,8 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from maps import charts
+from maps import touchpoint_chart as touchpoint_chart_module
 from maps.forms import CLIENT_TOKEN
-from maps.models import Channel, EmotionCard
+from maps.models import SCALE_NOTE, Channel, EmotionCard
+from maps.touchpoints import TouchpointView
 
 register = template.Library()
 
@@ -40,6 +42,22 @@ def client_token_field(context) -> str:
 def chart(curve) -> str:
     """The emotion curve drawn as inline SVG (drawn once per state, see maps/charts.py)."""
     return charts.inline_svg(charts.render(curve, "svg"))
+
+
+@register.filter
+def touchpoint_view(curve) -> TouchpointView:
+    return TouchpointView(curve)
+
+
+@register.filter
+def touchpoint_chart(curve) -> str:
+    """The curve by touchpoint as inline SVG (for paper: it fetches nothing)."""
+    return charts.inline_svg(touchpoint_chart_module.render(curve, "svg"))
+
+
+@register.simple_tag
+def scale_note() -> str:
+    return str(SCALE_NOTE)
 
 
 @register.filter

@@ -7,7 +7,7 @@ the emotion curve send the curve (its SVG weighs tens of KB).
 
 from __future__ import annotations
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, TouchpointFigures
 from workshops import fragments, voting
 from workshops.access import Author
 from workshops.broadcast import Push, action, tell_room
@@ -110,6 +110,46 @@ def delete_card(card: Card, *, by: Author) -> Push:
         curve=card.is_touchpoint,
     )
     return tell_room(journey_map, html, by=by.name)
+
+
+@action
+def edit_figures(card: Card, *, by: Author, **figures) -> Push:
+    """What the records say about a touchpoint. The card shows them in a line, and the curve
+    panel's touchpoint curve and insights read them: both go to the room."""
+    row = TouchpointFigures.objects.filter(touchpoint=card).first() or TouchpointFigures(
+        touchpoint=card, journey_map_id=card.journey_map_id
+    )
+    for name, value in figures.items():
+        setattr(row, name, value)
+    row.updated_by_name = by.name
+    row.save()
+    html = fragments.render(card.journey_map, cards=[card.pk], curve=True)
+    return tell_room(card.journey_map, html, by=by.name)
+
+
+@action
+def apply_figures(journey_map: JourneyMap, rows: dict, *, by: Author) -> Push:
+    """Figures for many touchpoints at once (a spreadsheet, checked and previewed): one
+    transaction, one push of the whole grid and curve, however many rows."""
+    touchpoints = journey_map.cards.filter(lane=Lane.TOUCHPOINT, pk__in=[int(k) for k in rows])
+    existing = {f.touchpoint_id: f for f in TouchpointFigures.objects.filter(
+        touchpoint__in=touchpoints)}  # fmt: skip
+    changed, new, fields = [], [], set()
+    for touchpoint in touchpoints:
+        row = existing.get(touchpoint.pk)
+        if row is None:
+            row = TouchpointFigures(touchpoint=touchpoint, journey_map=journey_map)
+            new.append(row)
+        else:
+            changed.append(row)
+        for name, value in rows[str(touchpoint.pk)].items():
+            setattr(row, name, value)
+            fields.add(name)
+        row.updated_by_name = by.name
+        row.clean_fields(exclude=["touchpoint", "journey_map"])
+    TouchpointFigures.objects.bulk_update(changed, [*fields, "updated_by_name"], batch_size=500)
+    TouchpointFigures.objects.bulk_create(new, batch_size=500)
+    return tell_room(journey_map, fragments.render(journey_map, grid=True), by=by.name)
 
 
 # Emotion cards -------------------------------------------------------------------------------

@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maps.board import Board
-from maps.forms import ActionPlanForm, CardForm, CardMoveForm, EmotionCardForm
-from maps.models import Card, EmotionCard, Lane
+from maps.forms import (
+    ActionPlanForm,
+    CardForm,
+    CardMoveForm,
+    EmotionCardForm,
+    TouchpointFiguresForm,
+)
+from maps.models import Card, EmotionCard, Lane, TouchpointFigures
 from workshops import access, mine
 from workshops.access import author, get_map, get_map_for_edit, login_required
 from workshops.actions import cards as actions
@@ -107,6 +113,25 @@ def card_move(request, map_id: int, card_id: int):
     return answer(
         request, journey_map, actions.move_card(card, stage, position, by=author(request))
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def figures_update(request, map_id: int, card_id: int):
+    """The figures of a touchpoint (response time, satisfaction, complaints, drop-off…)."""
+    journey_map = get_map_for_edit(request, map_id, Area.TOUCHPOINT)
+    card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.TOUCHPOINT)
+    template = "maps/figures_form.html"
+    figures = TouchpointFigures.objects.filter(touchpoint=card).first()
+    if request.method == "GET":
+        form = TouchpointFiguresForm(instance=figures, touchpoint=card)
+        return part(request, journey_map, template, {"form": form, "card": card})
+    form = TouchpointFiguresForm(request.POST, instance=figures, touchpoint=card)
+    if not form.is_valid():
+        return part(request, journey_map, template, {"form": form, "card": card}, status=422)
+    push = actions.edit_figures(card, by=author(request), **form.cleaned_data)
+    return answer(request, journey_map, push)
 
 
 @require_POST

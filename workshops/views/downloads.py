@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps import charts, exports, pdf, portable
+from maps import charts, exports, pdf, portable, touchpoint_chart
 from maps.curve import CurveData
 from workshops.access import get_map, limit_heavy, login_required
 
@@ -50,6 +50,22 @@ def curve_download(request, map_id: int, fmt: str):
     data = CurveData.load(journey_map)
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
     return download(charts.render(data, fmt), IMAGE_TYPES[fmt], name)
+
+
+@require_GET
+@login_required
+def touchpoint_curve(request, map_id: int, fmt: str):
+    """The curve by touchpoint (felt and measured). The board shows it as an image whose
+    address carries the curve's digest, so a browser fetches it again only when it changed."""
+    journey_map = get_map(request, map_id)
+    limit_heavy(request, "chart")
+    drawn = touchpoint_chart.render(CurveData.load(journey_map), fmt)
+    if request.GET.get("v"):  # shown on the board: the digest makes the address immutable
+        response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+        return response
+    name = export_name(journey_map, _("emotion curve by touchpoint") + f".{fmt}")
+    return download(drawn, IMAGE_TYPES[fmt], name)
 
 
 @require_GET

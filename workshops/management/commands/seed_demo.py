@@ -14,7 +14,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapType, Persona
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    MapType,
+    Persona,
+    TouchpointFigures,
+)
 from workshops.access import Author
 from workshops.actions.facilitation import create_workshop
 from workshops.broadcast import action
@@ -105,6 +114,44 @@ EMOTIONS = [
     ("친구에게 추천 (입소문)", 3, 2, "", "최현우"),
     (None, 3, 1, "안정감", "정유나"),
 ]
+
+# What the records say (last quarter): the chat the team feels fine about is a blind spot.
+FIGURES = {
+    "SNS 광고: 연 수익률 강조 배너": {
+        "complaints": 3,
+        "complaint_types": "과장 광고",
+        "source": "analytics",
+    },
+    "웹사이트 메인 상품 페이지": {
+        "drop_off": 38,
+        "complaints": 9,
+        "complaint_types": "수익률 설명 부족, 위험 고지 누락",
+        "source": "analytics",
+    },
+    "앱 결제 화면": {
+        "drop_off": 27,
+        "complaints": 18,
+        "complaint_types": "본인 인증 반복, 결제 오류",
+        "satisfaction": 58,
+        "satisfaction_target": 80,
+        "source": "cs",
+    },
+    "상담 채팅": {
+        "complaints": 41,
+        "complaint_types": "답변 지연, 상담원 연결 실패, 같은 질문 반복",
+        "response_hours": 31,
+        "response_target_hours": 24,
+        "satisfaction": 64,
+        "satisfaction_target": 85,
+        "source": "cs",
+    },
+    "월 이자 입금 알림 이메일": {
+        "complaints": 2,
+        "satisfaction": 91,
+        "satisfaction_target": 85,
+        "source": "survey",
+    },
+}
 
 
 class Command(BaseCommand):
@@ -208,6 +255,14 @@ def load_demo_map() -> JourneyMap:
             author_name=author,
         )
     today = timezone.localdate()
+    for text, figures in FIGURES.items():
+        TouchpointFigures.objects.create(
+            touchpoint=cards[text],
+            period_start=today - datetime.timedelta(days=90),
+            period_end=today,
+            measured_on=today,
+            **figures,
+        )
     opportunity = cards[CARDS[11][2]]
     ActionPlan.objects.create(
         journey_map=journey_map,
