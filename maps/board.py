@@ -70,6 +70,7 @@ class Board:
                 emotions_by_card[emotion.touchpoint_id].append(emotion)
             else:
                 stage_emotions[emotion.stage_id].append(emotion)
+        _mark_replaced(shown, emotions_by_card, stage_emotions)
         plans = list(plans)
         plans_by_card: dict[int, list[ActionPlan]] = defaultdict(list)
         for plan in plans:
@@ -102,6 +103,28 @@ class Board:
     def rows(self) -> list[tuple[Lane, list[Cell]]]:
         """The grid read lane by lane (the PDF's table), instead of stage by stage."""
         return [(lane, [c.cells[i] for c in self.columns]) for i, lane in enumerate(self.lanes)]
+
+
+def _mark_replaced(stages, emotions_by_card, stage_emotions) -> None:
+    """After a later scoring round, the cards it replaced stay on the board, marked, and the
+    stage's summary counts what the curve counts (maps/curve.py `counted`)."""
+    counted: dict[int, list[int]] = defaultdict(list)
+    rescored = False
+    for group in (*emotions_by_card.values(), *stage_emotions.values()):
+        latest = max(e.round for e in group)
+        rescored = rescored or latest > 1
+        for emotion in group:
+            emotion.replaced = emotion.round < latest
+            if not emotion.replaced:
+                counted[emotion.stage_id].append(emotion.score)
+    if not rescored:
+        return  # the summary the stages were loaded with is right
+    for stage in stages:
+        scores = counted[stage.pk]
+        stage.emotion_count = len(scores)
+        stage.emotion_mean = sum(scores) / len(scores) if scores else None
+        stage.emotion_min = min(scores, default=None)
+        stage.emotion_max = max(scores, default=None)
 
 
 @dataclass

@@ -59,6 +59,20 @@ class Touchpoint:
 class Emotion:
     score: int
     touchpoint_id: int | None = None
+    role: str = ""
+    company: str = ""
+    round: int = 1
+
+
+def counted(emotions: list[Emotion]) -> tuple[tuple[Emotion, ...], tuple[Emotion, ...]]:
+    """(what the curve counts, what a later round replaced): on each touchpoint, and on the
+    stage as a whole, only the cards of the latest round written there count; where nobody
+    scored again, the earlier cards still do."""
+    latest: dict[int | None, int] = {}
+    for e in emotions:
+        latest[e.touchpoint_id] = max(latest.get(e.touchpoint_id, 0), e.round)
+    now = tuple(e for e in emotions if e.round == latest[e.touchpoint_id])
+    return now, tuple(e for e in emotions if e.round != latest[e.touchpoint_id])
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,13 @@ class StageData:
     name: str
     emotions: tuple[Emotion, ...] = ()
     touchpoints: tuple[Touchpoint, ...] = ()
+    # Cards a later scoring round replaced: not in the curve, kept to show the change.
+    earlier: tuple[Emotion, ...] = ()
+
+    @classmethod
+    def of(cls, name: str, emotions: list[Emotion], touchpoints=()) -> StageData:
+        now, earlier = counted(emotions)
+        return cls(name, now, tuple(touchpoints), earlier)
 
     @property
     def scores(self) -> list[int]:
@@ -111,10 +132,10 @@ class CurveData:
 
         stages = list(journey_map.stages.order_by("position", "id"))
         emotions: dict[int, list[Emotion]] = {s.pk: [] for s in stages}
-        for stage_id, score, touchpoint_id in journey_map.emotion_cards.order_by("id").values_list(
-            "stage_id", "score", "touchpoint_id"
+        for stage_id, *emotion in journey_map.emotion_cards.order_by("id").values_list(
+            "stage_id", "score", "touchpoint_id", "author_role", "author_company", "round"
         ):
-            emotions[stage_id].append(Emotion(score, touchpoint_id))
+            emotions[stage_id].append(Emotion(*emotion))
         figures = {
             row["touchpoint_id"]: figures_of(row)
             for row in TouchpointFigures.objects.filter(journey_map=journey_map).values(
@@ -130,11 +151,7 @@ class CurveData:
             touchpoints[stage_id].append(
                 Touchpoint(pk, text, is_mot, is_direct, figures.get(pk, ()))
             )
-        return cls(
-            tuple(
-                StageData(s.name, tuple(emotions[s.pk]), tuple(touchpoints[s.pk])) for s in stages
-            )
-        )
+        return cls(tuple(StageData.of(s.name, emotions[s.pk], touchpoints[s.pk]) for s in stages))
 
     @classmethod
     def from_board(cls, board) -> CurveData:
@@ -149,13 +166,16 @@ class CurveData:
                 key=lambda e: e.pk,
             )
             stages.append(
-                StageData(
+                StageData.of(
                     column.stage.name,
-                    tuple(Emotion(e.score, e.touchpoint_id) for e in emotions),
-                    tuple(
+                    [
+                        Emotion(e.score, e.touchpoint_id, e.author_role, e.author_company, e.round)
+                        for e in emotions
+                    ],
+                    [
                         Touchpoint(c.pk, c.text, c.is_mot, c.is_direct, figures_of(c.figures_row))
                         for c in cards
-                    ),
+                    ],
                 )
             )
         return cls(tuple(stages))
@@ -165,7 +185,7 @@ class CurveData:
         """The curve of a map's JSON export (a saved version, an imported file)."""
         stages, next_id = [], 0
         for stage in data["map"]["stages"]:
-            emotions = [Emotion(e["score"]) for e in stage.get("emotions", [])]
+            emotions = [_exported(e) for e in stage.get("emotions", [])]
             touchpoints = []
             for card in stage.get("cards", []):
                 if card["lane"] != "touchpoint":
@@ -180,8 +200,8 @@ class CurveData:
                         figures_of(card.get("figures")),
                     )
                 )
-                emotions += [Emotion(e["score"], next_id) for e in card.get("emotions", [])]
-            stages.append(StageData(stage["name"], tuple(emotions), tuple(touchpoints)))
+                emotions += [_exported(e, next_id) for e in card.get("emotions", [])]
+            stages.append(StageData.of(stage["name"], emotions, touchpoints))
         return cls(tuple(stages))
 
     def stage_names(self, indexes: list[int]) -> list[str]:
@@ -271,6 +291,16 @@ class CurveData:
                 else:
                     split["direct" if kind[e.touchpoint_id] else "third_party"] += 1
         return split
+
+
+def _exported(emotion: dict, touchpoint_id: int | None = None) -> Emotion:
+    return Emotion(
+        emotion["score"],
+        touchpoint_id,
+        emotion.get("author_role", ""),
+        emotion.get("author_company", ""),
+        emotion.get("round", 1),
+    )
 
 
 # Comparing curves: which stages line up --------------------------------------------------

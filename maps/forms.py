@@ -195,6 +195,7 @@ class EmotionCardForm(ClientTokenMixin, forms.ModelForm):
         choices=[(s, f"{EmotionCard.EMOJI[s]} {s:+d}") for s in range(-2, 3)],
         error_messages={"invalid_choice": _("An emotion score is between −2 and +2.")},
     )
+    anonymous = forms.BooleanField(label=_("Without my name"), required=False)
 
     class Meta:
         model = EmotionCard
@@ -260,6 +261,11 @@ class TouchpointFiguresForm(forms.ModelForm):
         self.instance.journey_map_id = touchpoint.journey_map_id
         for name in ("response_hours", "response_target_hours", "satisfaction", "drop_off"):
             self.fields[name].widget.attrs.update({"step": "0.1", "inputmode": "decimal"})
+        # Optional like the rest: a form sent without it (a script, an old page) means CSAT %.
+        self.fields["satisfaction_scale"].required = False
+
+    def clean_satisfaction_scale(self):
+        return self.cleaned_data["satisfaction_scale"] or self.instance.satisfaction_scale
 
 
 class FiguresFileForm(forms.Form):

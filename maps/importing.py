@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from maps.models import (
     MAX_CARDS,
     MAX_EMOTION_CARDS,
+    MAX_SCORING_ROUNDS,
     MAX_STAGES,
     ActionPlan,
     Card,
@@ -73,6 +74,9 @@ class ImportedMap:
                 self.persona.save()
                 self.journey_map.persona = self.persona
             self.journey_map.created_by = user
+            # Cards written from now on join the file's latest scoring round.
+            rounds = [e.round for e in self.emotions]
+            self.journey_map.scoring_round = max(rounds, default=1)
             self.journey_map.save()
             for model, rows in (
                 (Stage, self.stages),
@@ -220,6 +224,9 @@ def _emotion(result: ImportedMap, stage, card, raw, where: str) -> None:
         raise ImportProblem(
             _("%(where)s: an emotion score is between −2 and +2.") % {"where": where}
         )
+    if not 1 <= fields.get("round", 1) <= MAX_SCORING_ROUNDS:
+        message = _("%(where)s: a scoring round is between 1 and %(n)d.")
+        raise ImportProblem(message % {"where": where, "n": MAX_SCORING_ROUNDS})
     emotion = EmotionCard(stage=stage, touchpoint=card, **fields)
     result.emotions.append(_valid(emotion, where, ["journey_map", "stage", "touchpoint", "author"]))
 
@@ -246,6 +253,7 @@ TYPES = {
     "is_mot": bool,
     "votes": int,
     "score": int,
+    "round": int,
     "due_date": "date",
 }
 

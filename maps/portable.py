@@ -19,7 +19,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAP_FIELDS = ["title", "topic", "map_type", "situation", "expectations", "start_point", "end_point"]
 PERSONA_FIELDS = ["name", "profile", "goals", "needs", "frustrations", "quote"]
 CARD_FIELDS = ["lane", "text", "channel", "channel_other", "is_direct", "is_mot", "votes"]
-EMOTION_FIELDS = ["score", "words", "author_name"]
+EMOTION_FIELDS = ["score", "words", "author_name", "author_role", "author_company", "round"]
 PLAN_FIELDS = ["what", "owner", "due_date", "status"]
 # A touchpoint's figures (maps/models/figures.py): numbers, texts, and dates as ISO strings.
 FIGURE_NUMBERS = [

@@ -120,6 +120,16 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         "maps:compare-png": (reverse("maps:compare-png", args=[m]), None),
         "maps:curve-svg": (reverse("maps:curve-svg", args=[m]), None),
         "maps:curve-png": (reverse("maps:curve-png", args=[m]), None),
+        "maps:touchpoint-curve-svg": (reverse("maps:touchpoint-curve-svg", args=[m]), None),
+        "maps:touchpoint-curve-png": (reverse("maps:touchpoint-curve-png", args=[m]), None),
+        "maps:figures-template": (reverse("maps:figures-template", args=[m]), None),
+        # The upload page is for those who may change the figures (the upload itself:
+        # tests/test_figures_import.py).
+        "maps:figures-import": (reverse("maps:figures-import", args=[m]), None),
+        "maps:figures-update": (
+            reverse("maps:figures-update", args=[m, t.pk]),
+            {"complaints": "12", "source": "cs"},
+        ),
         "maps:export-pdf": (reverse("maps:export-pdf", args=[m]), None),
         "maps:export-json": (reverse("maps:export-json", args=[m]), None),
         "maps:export-csv": (reverse("maps:export-csv", args=[m]), None),
@@ -193,6 +203,8 @@ CONTROLS = {
     "mot-top": {"count": 1},
     "rotate": {},
     "rotate-view": {},
+    "rescore": {},
+    "perspectives": {"show_room_mean": "on"},
 }
 # What a control needs first: adding minutes needs a running step.
 PREPARE = {"workshops:control-extend": lambda w: w["workshop"].start()}
@@ -231,7 +243,11 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
 READS = {"facilitator", "team_a", "viewer"}
 WRITES = {"facilitator", "team_a"}
 # A private card is its author's alone: even the facilitator finds nothing there.
-ALLOWED = {"maps:private-delete": {"team_a"}, "maps:share-rotate": {"facilitator"}}
+ALLOWED = {
+    "maps:private-delete": {"team_a"},
+    "maps:share-rotate": {"facilitator"},
+    "maps:figures-import": WRITES,
+}
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
 WORKSHOP_READS = {
@@ -265,6 +281,8 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:join",
         "workshops:view",
         "workshops:map-view",  # tests/test_map_view_link.py
+        # Drawn only where two roles wrote cards: who may read it, tests/test_felt_by_whom.py.
+        "maps:curve-split",
     }
     names = {n for n in _names(get_resolver()) if n.split(":")[0] in ("maps", "workshops")}
     assert names - covered - by_design == set()
@@ -278,7 +296,9 @@ MAP_URLS = [
     "maps:stage-move", "maps:stage-delete", "maps:card-add", "maps:card-update",
     "maps:card-move", "maps:card-mot", "maps:card-delete", "maps:emotion-add",
     "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
-    "maps:card-dot", "maps:private-delete", "maps:share-rotate",
+    "maps:card-dot", "maps:private-delete", "maps:share-rotate", "maps:touchpoint-curve-svg",
+    "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
+    "maps:figures-update",
 ]  # fmt: skip
 
 

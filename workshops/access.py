@@ -289,14 +289,27 @@ class Author:
     name: str
     key: str = ""
     user: object = None
+    # What a participant said of themselves on joining: emotion cards keep it.
+    work_role: str = ""
+    company: str = ""
+    # Whether a card written without a name may keep the two above (the facilitator's call).
+    anonymous_keeps_role: bool = False
 
 
 def author(request: HttpRequest) -> Author:
     """The person behind this request (after get_map or require_editor)."""
     role = getattr(request, "role", None)
     participant = role.participant if role is not None else None
-    key = f"p{participant.pk}" if participant is not None else f"u{request.user.pk}"
-    return Author(name=who(request), key=key, user=user_or_none(request))
+    if participant is None:
+        return Author(name=who(request), key=f"u{request.user.pk}", user=user_or_none(request))
+    return Author(
+        name=who(request),
+        key=f"p{participant.pk}",
+        user=user_or_none(request),
+        work_role=participant.role,
+        company=participant.organisation,
+        anonymous_keeps_role=participant.workshop.anonymous_keeps_role,
+    )
 
 
 def who(request: HttpRequest) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import presets
-from maps.models import NAME_MAX, Lane
+from maps.models import NAME_MAX, Lane, WorkRole
 from workshops.models import (
     CODE_LENGTH,
     MAX_PARTICIPANTS,
@@ -93,7 +93,7 @@ class JoinForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = ["display_name", "organisation", "team"]
+        fields = ["display_name", "organisation", "role", "team"]
         widgets = {
             "display_name": forms.TextInput(attrs={"autofocus": True, "autocomplete": "name"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -103,6 +103,7 @@ class JoinForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
         self.fields["team"].queryset = workshop.teams.all()
+        self.fields["role"].choices = [("", _("Rather not say")), *WorkRole.choices]
 
     def clean_display_name(self) -> str:
         name = " ".join(self.cleaned_data["display_name"].split())
@@ -195,3 +196,9 @@ class VoteForm(forms.Form):
 
 class TopMotForm(forms.Form):
     count = forms.IntegerField(label=_("Top"), min_value=1, max_value=10, initial=3)
+
+
+class PerspectivesForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["anonymous_keeps_role", "show_room_mean"]

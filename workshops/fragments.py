@@ -15,6 +15,7 @@ from maps.board import Board, Cell, Ranking
 from maps.curve import CurveData
 from maps.models import JourneyMap
 from maps.templatetags.maps_tags import SHARED
+from workshops.room_means import room_means
 
 
 def render(
@@ -72,7 +73,9 @@ def render(
         # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
         # board is loaded already when the grid goes out; otherwise three small queries.
         data = CurveData.from_board(board) if grid else CurveData.load(journey_map)
-        parts.append(("maps/curve_panel.html", {"curve": data}))
+        parts.append(
+            ("maps/curve_panel.html", {"curve": data, "room_means": room_means(journey_map, data)})
+        )
     if plans:
         parts.append(("maps/plans.html", {"board": board}))
     for card in journey_map.cards.filter(pk__in=list(votes)):

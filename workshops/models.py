@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane
+from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane, WorkRole
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -126,6 +126,16 @@ class Workshop(models.Model):
     vote_dots = models.PositiveSmallIntegerField(default=3, editable=False)
     vote_open = models.BooleanField(default=False, editable=False)
     vote_round = models.PositiveIntegerField(default=0, editable=False)
+    # Felt by whom: the scoring round every team's map is in (mirrored on the maps), whether a
+    # card written without a name keeps its author's role and company, and whether each team
+    # sees its stages against the room's mean (means only, never another team's cards).
+    scoring_round = models.PositiveSmallIntegerField(default=1, editable=False)
+    anonymous_keeps_role = models.BooleanField(
+        _("cards written without a name keep the author's role"), default=False
+    )
+    show_room_mean = models.BooleanField(
+        _("each team sees its stages against the room's mean"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -351,6 +361,8 @@ class Participant(models.Model):
     )
     display_name = models.CharField(_("your name"), max_length=NAME_MAX)
     organisation = models.CharField(_("company or department"), max_length=NAME_MAX, blank=True)
+    # What they do at work, if they say: the curve can be split by it (maps/perspectives.py).
+    role = models.CharField(_("your role"), max_length=20, choices=WorkRole.choices, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -61,6 +61,7 @@ map_patterns = [
     path("<int:map_id>/compare.png", versions.compare_download, {"fmt": "png"}, name="compare-png"),
     path("<int:map_id>/curve.svg", downloads.curve_download, {"fmt": "svg"}, name="curve-svg"),
     path("<int:map_id>/curve.png", downloads.curve_download, {"fmt": "png"}, name="curve-png"),
+    path("<int:map_id>/curve-by/<slug:by>.<slug:fmt>", downloads.curve_split, name="curve-split"),
     path(
         "<int:map_id>/touchpoints.svg",
         downloads.touchpoint_curve,
@@ -111,6 +112,8 @@ workshop_patterns = [
     path(C + "vote-open/", controls.vote_open, name="control-vote-open"),
     path(C + "vote-close/", controls.vote_close, name="control-vote-close"),
     path(C + "mot-top/", controls.mot_top, name="control-mot-top"),
+    path(C + "rescore/", controls.rescore, name="control-rescore"),
+    path(C + "perspectives/", controls.perspectives, name="control-perspectives"),
     path(C + "rotate/", controls.rotate, name="control-rotate"),
     path(C + "rotate-view/", controls.rotate_view, name="control-rotate-view"),
     path(W + "steps/<int:step_id>/", console.step_update, name="step"),

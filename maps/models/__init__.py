@@ -12,11 +12,13 @@ from maps.models.choices import (
     FRONT_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
+    MAX_SCORING_ROUNDS,
     MAX_STAGES,
     NAME_MAX,
     Channel,
     Lane,
     MapType,
+    WorkRole,
 )
 from maps.models.figures import SCALE_NOTE, Scale, Source, TouchpointFigures, measured_score
 from maps.models.journey_map import (
@@ -37,6 +39,7 @@ __all__ = [
     "FRONT_LANES",
     "MAX_CARDS",
     "MAX_EMOTION_CARDS",
+    "MAX_SCORING_ROUNDS",
     "MAX_STAGES",
     "NAME_MAX",
     "PUBLIC_EMOTIONS",
@@ -58,6 +61,7 @@ __all__ = [
     "PublicManager",
     "Stage",
     "StageQuerySet",
+    "WorkRole",
     "check_stage_in_map",
     "measured_score",
     "new_view_token",

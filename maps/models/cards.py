@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maps.models.choices import CARD_TEXT_MAX, NAME_MAX, Channel, Lane
+from maps.models.choices import CARD_TEXT_MAX, NAME_MAX, Channel, Lane, WorkRole
 from maps.models.journey_map import JourneyMap, PublicManager, Stage, renumber
 
 
@@ -171,6 +171,12 @@ class EmotionCard(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who felt it, as far as the author let it be known: the curve splits by these.
+    author_role = models.CharField(_("role"), max_length=20, choices=WorkRole.choices, blank=True)
+    author_company = models.CharField(_("company"), max_length=NAME_MAX, blank=True)
+    # The scoring round it was written in; a later round's cards on the same touchpoint
+    # (or stage) replace the earlier ones in the curve, which are kept to show the change.
+    round = models.PositiveSmallIntegerField(_("scoring round"), default=1)
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     private_to = models.CharField(max_length=24, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

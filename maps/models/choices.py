@@ -35,6 +35,22 @@ FRONT_LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane
 BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.POLICY]
 
 
+class WorkRole(models.TextChoices):
+    """What a participant does at work: the sources want MOTs chosen by those who know the
+    customer best, so a curve can be split by it."""
+
+    CS = "cs", _("CS / CX")
+    MARKETING = "marketing", _("Marketing")
+    SALES = "sales", _("Sales")
+    PLANNING = "planning", _("Planning")
+    DESIGN = "design", _("Design")
+    OTHER = "other", _("Other role")
+
+
+# A facilitator may open further scoring rounds after the discussion; a few are plenty.
+MAX_SCORING_ROUNDS = 3
+
+
 class Channel(models.TextChoices):
     AD = "ad", _("Advertising")
     SOCIAL = "social", _("Social media")

@@ -80,6 +80,8 @@ class JourneyMap(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Emotion cards written now belong to this round (a facilitator opens the next one).
+    scoring_round = models.PositiveSmallIntegerField(_("scoring round"), default=1, editable=False)
     # Bumped in the transaction of every change; pushes carry it so clients notice a gap.
     seq = models.PositiveBigIntegerField(default=0, editable=False)
     # The read-only link of this one map (/v/m/<token>/), for a manager who needs no more.

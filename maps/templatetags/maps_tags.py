@@ -10,6 +10,7 @@ from maps import charts
 from maps import touchpoint_chart as touchpoint_chart_module
 from maps.forms import CLIENT_TOKEN
 from maps.models import SCALE_NOTE, Channel, EmotionCard
+from maps.perspectives import FeltByWhom
 from maps.touchpoints import TouchpointView
 
 register = template.Library()
@@ -42,6 +43,11 @@ def client_token_field(context) -> str:
 def chart(curve) -> str:
     """The emotion curve drawn as inline SVG (drawn once per state, see maps/charts.py)."""
     return charts.inline_svg(charts.render(curve, "svg"))
+
+
+@register.filter
+def felt_by_whom(curve) -> FeltByWhom:
+    return FeltByWhom(curve)
 
 
 @register.filter

@@ -171,10 +171,12 @@ def add_emotion(
     words: str = "",
     client_token=None,
     private_to: str = "",
+    anonymous: bool = False,
 ) -> tuple[EmotionCard, Push | None]:
     emotion = _sent_before(EmotionCard.all_objects.filter(journey_map=journey_map), client_token)
     resent = emotion is not None
     if not resent:
+        known = not anonymous or by.anonymous_keeps_role
         emotion = EmotionCard.objects.create(
             journey_map=journey_map,
             touchpoint=touchpoint,
@@ -182,8 +184,11 @@ def add_emotion(
             score=score,
             words=words,
             client_token=client_token,
-            author=by.user,
-            author_name=by.name,
+            author=None if anonymous else by.user,
+            author_name="" if anonymous else by.name,
+            author_role=by.work_role if known else "",
+            author_company=by.company if known else "",
+            round=journey_map.scoring_round,
             private_to=private_to,
         )
     if emotion.private_to:

@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from maps.models import Lane
+from maps.models import JourneyMap, Lane
 from workshops import broadcast, room, voting
 from workshops.access import Author
 from workshops.broadcast import action
@@ -154,6 +154,29 @@ def flag_top_as_mot(workshop: Workshop, *, count: int, by: Author) -> None:
     _tell(workshop, by, grid=True, ranking=Lane.TOUCHPOINT)
 
 
+# Felt by whom ---------------------------------------------------------------------------------
+
+
+@action
+def open_scoring_round(workshop: Workshop, *, by: Author) -> None:
+    """After the discussion, everyone scores again: cards written now replace the round
+    before on the touchpoint (or stage) they are written on; the earlier ones stay, marked."""
+    workshop.scoring_round += 1
+    workshop.save(update_fields=["scoring_round"])
+    JourneyMap.objects.filter(team__workshop=workshop).update(scoring_round=workshop.scoring_round)
+    _tell(workshop, by)
+
+
+@action
+def set_perspectives(
+    workshop: Workshop, *, anonymous_keeps_role: bool, show_room_mean: bool, by: Author
+) -> None:
+    workshop.anonymous_keeps_role = anonymous_keeps_role
+    workshop.show_room_mean = show_room_mean
+    workshop.save(update_fields=["anonymous_keeps_role", "show_room_mean"])
+    _tell(workshop, by, curve=True)
+
+
 # Links and people ------------------------------------------------------------------------------
 
 
@@ -173,7 +196,12 @@ def rotate_view(workshop: Workshop) -> None:
 
 @action
 def join(
-    workshop: Workshop, *, display_name: str, organisation: str = "", team: Team | None = None
+    workshop: Workshop,
+    *,
+    display_name: str,
+    organisation: str = "",
+    role: str = "",
+    team: Team | None = None,
 ) -> Participant:
     """Someone joins without an account; nobody chose a team: the one with fewest people."""
     team = team or min(
@@ -181,7 +209,11 @@ def join(
         key=lambda t: (t.participants.filter(removed_at=None).count(), t.position),
     )
     return Participant.objects.create(
-        workshop=workshop, team=team, display_name=display_name, organisation=organisation
+        workshop=workshop,
+        team=team,
+        display_name=display_name,
+        organisation=organisation,
+        role=role,
     )
 
 

@@ -25,6 +25,7 @@ from workshops.access import (
 from workshops.actions import maps as actions
 from workshops.models import Area
 from workshops.protocol import SEQ_HEADER
+from workshops.room_means import room_means
 from workshops.views.answers import answer, part
 
 
@@ -34,10 +35,12 @@ def board(request, map_id: int):
     journey_map = get_map(request, map_id)
     board = Board.load(journey_map)
     workshop = _workshop_of(request)
+    curve = CurveData.from_board(board)
     context = {
         "journey_map": journey_map,
         "board": board,
-        "curve": CurveData.from_board(board),
+        "curve": curve,
+        "room_means": room_means(journey_map, curve),
         "role": request.role,
         "workshop": workshop,
         "mine": mine.context(request, journey_map),

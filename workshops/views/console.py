@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from maps.models import MAX_SCORING_ROUNDS
 from workshops import access, overview
 from workshops.access import author, login_required, require_editor
 from workshops.actions import facilitation as actions
@@ -71,6 +72,7 @@ def console_context(request, workshop: Workshop) -> dict:
         ),
         "statuses": overview.team_statuses(workshop),
         "private_form": PrivateWritingForm(),
+        "max_scoring_rounds": MAX_SCORING_ROUNDS,
         "vote_form": VoteForm(initial={"dots": workshop.vote_dots}),
         "top_form": TopMotForm(),
         "step_forms": [

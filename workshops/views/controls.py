@@ -16,12 +16,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maps.models import Lane
+from maps.models import MAX_SCORING_ROUNDS, Lane
 from workshops.access import author, login_required
 from workshops.actions import facilitation as actions
 from workshops.forms import (
     ExtendForm,
     GoForm,
+    PerspectivesForm,
     PrivateWritingForm,
     StepChoiceForm,
     TopMotForm,
@@ -170,6 +171,24 @@ def mot_top(request, workshop):
     if workshop.vote_lane != Lane.TOUCHPOINT or not form.is_valid():
         return refused(request, workshop, _("Vote on touchpoints first, then flag 1 to 10."))
     actions.flag_top_as_mot(workshop, count=form.cleaned_data["count"], by=author(request))
+
+
+# Felt by whom -----------------------------------------------------------------------------------
+
+
+@control()
+def rescore(request, workshop):
+    if workshop.scoring_round >= MAX_SCORING_ROUNDS:
+        message = _("A workshop has at most %(n)d scoring rounds.") % {"n": MAX_SCORING_ROUNDS}
+        return refused(request, workshop, message)
+    actions.open_scoring_round(workshop, by=author(request))
+
+
+@control()
+def perspectives(request, workshop):
+    form = PerspectivesForm(request.POST, instance=workshop)
+    form.is_valid()  # two check boxes: absent means off
+    actions.set_perspectives(workshop, by=author(request), **form.cleaned_data)
 
 
 # The links --------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from asgiref.sync import sync_to_async
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps import charts, exports, pdf, portable, touchpoint_chart
+from maps import charts, exports, pdf, perspectives, portable, touchpoint_chart
 from maps.curve import CurveData
 from workshops.access import get_map, limit_heavy, login_required
 
@@ -66,6 +66,25 @@ def touchpoint_curve(request, map_id: int, fmt: str):
         return response
     name = export_name(journey_map, _("emotion curve by touchpoint") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
+
+
+@require_GET
+@login_required
+def curve_split(request, map_id: int, by: str, fmt: str):
+    """The curve with one line per role (or company) of the cards' authors."""
+    if by not in perspectives.SPLITS or fmt not in IMAGE_TYPES:
+        raise Http404
+    journey_map = get_map(request, map_id)
+    limit_heavy(request, "chart")
+    series = perspectives.split(CurveData.load(journey_map), by)
+    if not series:
+        raise Http404  # one role (or none) has nothing to compare
+    drawn = charts.render_compare(series, fmt)
+    if request.GET.get("v"):
+        response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+        return response
+    return download(drawn, IMAGE_TYPES[fmt], export_name(journey_map, f"{by}.{fmt}"))
 
 
 @require_GET
