@@ -19,7 +19,7 @@ from maps.models.choices import WorkRole
 
 SPLITS = ("role", "company")
 # A gap worth naming: a whole point between two roles' means on the same touchpoint.
-GAP_MIN, SHOWN = 1.0, 5
+GAP_MIN, SHOWN = 1.0, 3
 
 
 def label(by: str, value: str) -> str:

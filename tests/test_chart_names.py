@@ -124,3 +124,24 @@ def test_any_name_draws(stage_names, labels):
     assert charts.draw(data, "png")[:4] == b"\x89PNG"
     series = [(label, data) for label in labels] or [("", data)]
     assert charts.draw_compare(series, "svg").startswith(b"<?xml")
+
+
+def test_the_touchpoint_curve_and_the_split_by_company_draw_any_name(editor_client, hostile_map):
+    """Touchpoint texts reach the touchpoint curve; companies and roles, typed by participants
+    on joining, reach the split curve's legend."""
+    stage = hostile_map.stages.first()
+    touchpoint = hostile_map.cards.get()
+    for n, company in enumerate(CHART_HOSTILE):
+        EmotionCard.objects.create(
+            touchpoint=touchpoint, score=n % 5 - 2, author_company=company, author_role="cs"
+        )
+    EmotionCard.objects.create(stage=stage, score=2, author_role="marketing")
+    for name in ("maps:touchpoint-curve-svg", "maps:touchpoint-curve-png"):
+        assert editor_client.get(reverse(name, args=[hostile_map.pk])).status_code == 200, name
+    for by in ("role", "company"):
+        for fmt in ("svg", "png"):
+            url = reverse("maps:curve-split", args=[hostile_map.pk, by, fmt])
+            response = editor_client.get(url)
+            assert response.status_code == 200, (by, fmt)
+            assert response.content.startswith(b"\x89PNG" if fmt == "png" else b"<?xml")
+    assert editor_client.get(reverse("maps:board", args=[hostile_map.pk])).status_code == 200

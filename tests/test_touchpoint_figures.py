@@ -161,3 +161,32 @@ def test_the_pdf_prints_figures_and_the_measured_row(journey_map, touchpoints):
     html = pdf.print_html(journey_map)
     assert "lane-measured" in html and "41" in html
     assert html.count('class="curve-chart"') == 2  # the stage curve and the touchpoint curve
+
+
+def test_compare_overlays_the_measured_line_of_a_version_and_of_now(
+    editor_client, journey_map, touchpoints
+):
+    """After a re-import, "did the fix move the figure" reads on the compare page."""
+    from maps import charts
+    from maps.curve import stage_axis
+    from maps.models import MapVersion
+
+    chat = TouchpointFigures.objects.create(touchpoint=touchpoints[1], satisfaction=40)
+    editor_client.post(reverse("maps:version-save", args=[journey_map.pk]), {"label": "개선 전"})
+    chat.satisfaction = 90
+    chat.save()
+    version = MapVersion.objects.get()
+    series = [
+        ("지금", CurveData.load(journey_map)),
+        ("개선 전", CurveData.from_export(version.data)),
+    ]
+    axis = stage_axis(series)
+    now, before = (charts.measured_means(data, axis) for _label, data in series)
+    stage = axis.index(touchpoints[1].stage.name)
+    assert (before[stage], now[stage]) == (-0.4, 1.6)
+    assert [m for i, m in enumerate(now) if i != stage] == [None] * (len(axis) - 1)
+    for name in ("maps:compare", "maps:compare-svg"):
+        response = editor_client.get(
+            reverse(name, args=[journey_map.pk]), {"with": f"version:{version.pk}"}
+        )
+        assert response.status_code == 200

@@ -126,9 +126,8 @@ class Workshop(models.Model):
     vote_dots = models.PositiveSmallIntegerField(default=3, editable=False)
     vote_open = models.BooleanField(default=False, editable=False)
     vote_round = models.PositiveIntegerField(default=0, editable=False)
-    # Felt by whom: the scoring round every team's map is in (mirrored on the maps), whether a
-    # card written without a name keeps its author's role and company, and whether each team
-    # sees its stages against the room's mean (means only, never another team's cards).
+    # Felt by whom (docs/touchpoint-data.md): the round every team's map scores in, and two
+    # choices of the facilitator.
     scoring_round = models.PositiveSmallIntegerField(default=1, editable=False)
     anonymous_keeps_role = models.BooleanField(
         _("cards written without a name keep the author's role"), default=False

@@ -153,11 +153,11 @@ class TouchpointFigures(models.Model):
             parts.append(f"⏱ {_num(self.response_hours)}h{target}")
         if self.satisfaction is not None:
             unit = "%" if self.satisfaction_scale == Scale.PERCENT else "/5"
-            parts.append(f"{_('CSAT')} {_num(self.satisfaction)}{unit}")
+            parts.append(" ".join([str(_("CSAT")), _num(self.satisfaction) + unit]))
         if self.complaints is not None:
-            parts.append(f"{_('complaints')} {self.complaints}")
+            parts.append(" ".join([str(_("complaints")), str(self.complaints)]))
         if self.drop_off is not None:
-            parts.append(f"{_('drop-off')} {_num(self.drop_off)}%")
+            parts.append(" ".join([str(_("drop-off")), _num(self.drop_off) + "%"]))
         return " · ".join(str(p) for p in parts)
 
 

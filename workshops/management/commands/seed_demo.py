@@ -23,6 +23,7 @@ from maps.models import (
     MapType,
     Persona,
     TouchpointFigures,
+    WorkRole,
 )
 from workshops.access import Author
 from workshops.actions.facilitation import create_workshop
@@ -114,6 +115,15 @@ EMOTIONS = [
     ("친구에게 추천 (입소문)", 3, 2, "", "최현우"),
     (None, 3, 1, "안정감", "정유나"),
 ]
+
+# What each author does at work: the curve splits by it, and two touchpoints show a gap.
+ROLES = {
+    "김민지": WorkRole.CS,
+    "박준호": WorkRole.MARKETING,
+    "이서연": WorkRole.CS,
+    "최현우": WorkRole.MARKETING,
+    "정유나": WorkRole.PLANNING,
+}
 
 # What the records say (last quarter): the chat the team feels fine about is a blind spot.
 FIGURES = {
@@ -253,6 +263,7 @@ def load_demo_map() -> JourneyMap:
             score=score,
             words=words,
             author_name=author,
+            author_role=ROLES[author],
         )
     today = timezone.localdate()
     for text, figures in FIGURES.items():
