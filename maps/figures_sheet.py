@@ -84,6 +84,7 @@ class Preview:
     changes: list[Change] = field(default_factory=list)
     unmatched: list[tuple[int, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unchanged: int = 0  # rows whose every value is what the touchpoint has already
 
     @property
     def ok(self) -> bool:
@@ -198,10 +199,11 @@ def _preview(header: list, rows: list[list], journey_map: JourneyMap) -> Preview
             value = _value(name, values[name], number, _letter(index), preview)
             if value is not None:
                 new[name] = value
-        if new:
-            preview.changes.append(
-                Change(number, touchpoint, new, _old(current.get(touchpoint.pk), new))
-            )
+        change = Change(number, touchpoint, new, _old(current.get(touchpoint.pk), new))
+        if change.differences:
+            preview.changes.append(change)
+        elif new:
+            preview.unchanged += 1
     return preview
 
 

@@ -95,6 +95,11 @@ def test_an_xlsx_is_previewed_without_saving_then_applied_once(
     assert TouchpointFigures.objects.get(touchpoint=touchpoints[0]).complaints == 7
     assert [m["type"] for m in sent] == ["room.push"]  # one push for the whole file
 
+    # The same file again changes nothing, and says so instead of offering to save it.
+    again = upload(editor_client, journey_map, "수치.xlsx", out.getvalue()).content.decode()
+    assert "지표를 바꾸는 행이 없습니다" in again and 'name="preview"' not in again
+    assert "그 밖의 2개 행은 접점이 이미 가진 값과 같습니다" in again
+
 
 def test_a_korean_csv_from_excel_matches_touchpoints_by_text(
     editor_client, journey_map, touchpoints
