@@ -101,6 +101,7 @@ bench: install
 	$(PY) benchmarks/fanout.py
 	$(PY) benchmarks/flood.py
 	$(PY) benchmarks/imports.py
+	$(PY) benchmarks/figures.py
 	BENCH_DATABASE_URL="$(PG_URL)_bench" $(PY) benchmarks/imports.py
 	$(PY) benchmarks/table.py
 

@@ -94,6 +94,9 @@ def test_an_xlsx_is_previewed_without_saving_then_applied_once(
     )
     assert TouchpointFigures.objects.get(touchpoint=touchpoints[0]).complaints == 7
     assert [m["type"] for m in sent] == ["room.push"]  # one push for the whole file
+    pushed = sent[0]["html"]  # the changed touchpoints with their figures line, and the curve
+    assert f'id="card-{touchpoints[1].pk}"' in pushed and "불만 41" in pushed
+    assert 'id="curve"' in pushed and f'id="card-{touchpoints[2].pk}"' not in pushed
 
     # The same file again changes nothing, and says so instead of offering to save it.
     again = upload(editor_client, journey_map, "수치.xlsx", out.getvalue()).content.decode()

@@ -130,7 +130,7 @@ def edit_figures(card: Card, *, by: Author, **figures) -> Push:
 @action
 def apply_figures(journey_map: JourneyMap, rows: dict, *, by: Author) -> Push:
     """Figures for many touchpoints at once (a spreadsheet, checked and previewed): one
-    transaction, one push of the whole grid and curve, however many rows."""
+    transaction, one push of the touchpoints it changed and the curve, however many rows."""
     touchpoints = journey_map.cards.filter(lane=Lane.TOUCHPOINT, pk__in=[int(k) for k in rows])
     existing = {f.touchpoint_id: f for f in TouchpointFigures.objects.filter(
         touchpoint__in=touchpoints)}  # fmt: skip
@@ -149,7 +149,9 @@ def apply_figures(journey_map: JourneyMap, rows: dict, *, by: Author) -> Push:
         row.clean_fields(exclude=["touchpoint", "journey_map"])
     TouchpointFigures.objects.bulk_update(changed, [*fields, "updated_by_name"], batch_size=500)
     TouchpointFigures.objects.bulk_create(new, batch_size=500)
-    return tell_room(journey_map, fragments.render(journey_map, grid=True), by=by.name)
+    touched = [row.touchpoint_id for row in (*changed, *new)]
+    html = fragments.render(journey_map, cards=touched, curve=True)
+    return tell_room(journey_map, html, by=by.name)
 
 
 # Emotion cards -------------------------------------------------------------------------------
