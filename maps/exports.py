@@ -64,24 +64,32 @@ def _fold(line: str) -> list[str]:
 
 
 def plans_ics(journey_map, host: str = "journeymap") -> bytes:
-    """Each action plan with a due date as an all-day event on that date."""
+    """The map's action plans with a due date, as a calendar file."""
+    return plans_calendar(journey_map.action_plans.all(), journey_map.title, host=host)
+
+
+def plans_calendar(plans, name: str, host: str = "journeymap") -> bytes:
+    """Each plan with a due date as an all-day event on that date; an open one reminds at
+    9:00 the day before, so the calendar people already use does the reminding."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//journeymap//action plans//KO",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(journey_map.title)}",
+        f"X-WR-CALNAME:{_ics_text(name)}",
     ]
-    plans = journey_map.action_plans.select_related("opportunity").exclude(due_date=None)
+    plans = plans.select_related("opportunity", "journey_map").exclude(due_date=None)
     for plan in plans.order_by("due_date", "id"):
+        done = plan.status == plan.Status.DONE
         description = "\n".join(
             f"{label}: {value}"
             for label, value in [
                 (_("Owner"), plan.owner or "—"),
                 (_("Opportunity"), plan.opportunity.text),
                 (_("Status"), plan.get_status_display()),
-                (_("Journey map"), journey_map.title),
+                (_("Result"), plan.result or "—"),
+                (_("Journey map"), plan.journey_map.title),
             ]
         )
         lines += [
@@ -90,9 +98,17 @@ def plans_ics(journey_map, host: str = "journeymap") -> bytes:
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{plan.due_date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{plan.due_date + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(plan.what)}",
+            f"SUMMARY:{_ics_text(('✓ ' if done else '') + plan.what)}",
             f"DESCRIPTION:{_ics_text(description)}",
-            "END:VEVENT",
         ]
+        if not done:
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                "TRIGGER:-PT15H",
+                f"DESCRIPTION:{_ics_text(plan.what)}",
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(f"{folded}\r\n" for line in lines for folded in _fold(line)).encode()

@@ -19,6 +19,7 @@ from maps.models import (
     JourneyMap,
     Lane,
     Persona,
+    PlanNote,
     Stage,
     TouchpointFigures,
 )
@@ -242,6 +243,31 @@ class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
         self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
         if self.instance.pk:
             del self.fields["opportunity"], self.fields["client_token"]
+
+
+class PlanProgressForm(forms.ModelForm):
+    """What a plan's owner records from their link: where it stands and what came of it."""
+
+    class Meta:
+        model = ActionPlan
+        fields = ["status", "result", "result_number"]
+        widgets = {
+            "result": forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. 누적 문의 80건")}),
+            "result_number": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        }
+
+
+class PlanNoteForm(forms.ModelForm):
+    class Meta:
+        model = PlanNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write what happened."))
+        return text
 
 
 class TouchpointFiguresForm(forms.ModelForm):

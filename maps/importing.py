@@ -254,6 +254,7 @@ TYPES = {
     "votes": int,
     "score": int,
     "round": int,
+    "result_number": "number or null",
     "due_date": "date",
 }
 
@@ -271,6 +272,8 @@ def _fields(data: dict, names: list[str], where: str, required=()) -> dict:
 
 
 def _typed(value, kind, where: str):
+    if kind == "number or null":
+        return None if value is None else _typed(value, "number", where)
     if kind == "number":
         if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return Decimal(str(value))

@@ -20,7 +20,7 @@ MAP_FIELDS = ["title", "topic", "map_type", "situation", "expectations", "start_
 PERSONA_FIELDS = ["name", "profile", "goals", "needs", "frustrations", "quote"]
 CARD_FIELDS = ["lane", "text", "channel", "channel_other", "is_direct", "is_mot", "votes"]
 EMOTION_FIELDS = ["score", "words", "author_name", "author_role", "author_company", "round"]
-PLAN_FIELDS = ["what", "owner", "due_date", "status"]
+PLAN_FIELDS = ["what", "owner", "due_date", "status", "result", "result_number"]
 # A touchpoint's figures (maps/models/figures.py): numbers, texts, and dates as ISO strings.
 FIGURE_NUMBERS = [
     "response_hours",
@@ -55,7 +55,11 @@ def dump(journey_map: JourneyMap) -> dict:
                         **_values(card, CARD_FIELDS),
                         "emotions": [_values(e, EMOTION_FIELDS) for e in _by_pk(card.emotions)],
                         "plans": [
-                            {**_values(p, PLAN_FIELDS), "due_date": _date(p.due_date)}
+                            {
+                                **_values(p, PLAN_FIELDS),
+                                "due_date": _date(p.due_date),
+                                "result_number": _float(p.result_number),
+                            }
                             for p in plans_by_card.get(card.pk, [])
                         ],
                         **_figures(getattr(card, "figures_row", None)),
@@ -77,6 +81,10 @@ def dump(journey_map: JourneyMap) -> dict:
 
 def dumps(journey_map: JourneyMap) -> bytes:
     return json.dumps(dump(journey_map), ensure_ascii=False, indent=1).encode()
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _values(obj, fields: list[str]) -> dict:

@@ -39,6 +39,10 @@ def everything() -> str:
             "private_areas",
             "vote_open",
             "vote_lane",
+            "calendar_token",
+            "scoring_round",
+            "anonymous_keeps_role",
+            "show_room_mean",
         )
     )
     return json.dumps(
@@ -173,6 +177,9 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
             {"what": "고친 계획", "status": "doing", "opportunity": w["opportunity"].pk},
         ),
         "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
+        "maps:plans": (reverse("maps:plans", args=[m]), None),
+        # Giving out the owner's link is the editors' (the link itself: test_plans_followed.py).
+        "maps:plan-owner-link": (reverse("maps:plan-owner-link", args=[m, w["plan"].pk]), None),
         "maps:card-dot": (reverse("maps:card-dot", args=[m, t.pk, "add"]), {}),
         "maps:share-rotate": (reverse("maps:share-rotate", args=[m]), {}),
         "maps:private-delete": (
@@ -204,6 +211,7 @@ CONTROLS = {
     "rotate": {},
     "rotate-view": {},
     "rescore": {},
+    "rotate-calendar": {},
     "perspectives": {"show_room_mean": "on"},
 }
 # What a control needs first: adding minutes needs a running step.
@@ -225,6 +233,7 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
             None,
         ),
         "workshops:screen": (reverse("workshops:screen", args=[k]), None),
+        "workshops:plans": (reverse("workshops:plans", args=[k]), None),
         **{
             f"workshops:control-{name}": (reverse(f"workshops:control-{name}", args=[k]), data)
             for name, data in CONTROLS.items()
@@ -247,6 +256,7 @@ ALLOWED = {
     "maps:private-delete": {"team_a"},
     "maps:share-rotate": {"facilitator"},
     "maps:figures-import": WRITES,
+    "maps:plan-owner-link": WRITES,
 }
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
@@ -255,6 +265,7 @@ WORKSHOP_READS = {
     "workshops:gallery": {"facilitator", "viewer"},
     "workshops:export-pdf": {"facilitator", "viewer"},
     "workshops:present": {"facilitator", "viewer"},
+    "workshops:plans": {"facilitator", "viewer"},
 }
 
 
@@ -283,6 +294,10 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:map-view",  # tests/test_map_view_link.py
         # Drawn only where two roles wrote cards: who may read it, tests/test_felt_by_whom.py.
         "maps:curve-split",
+        # A secret in the address, no session: tests/test_plans_followed.py.
+        "workshops:calendar",
+        "workshops:owner",
+        "workshops:owner-calendar",
     }
     names = {n for n in _names(get_resolver()) if n.split(":")[0] in ("maps", "workshops")}
     assert names - covered - by_design == set()
@@ -298,7 +313,7 @@ MAP_URLS = [
     "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
     "maps:card-dot", "maps:private-delete", "maps:share-rotate", "maps:touchpoint-curve-svg",
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
-    "maps:figures-update",
+    "maps:figures-update", "maps:plans", "maps:plan-owner-link",
 ]  # fmt: skip
 
 
@@ -342,6 +357,7 @@ WORKSHOP_URLS = [
     "workshops:export-pdf",
     "workshops:present",
     "workshops:screen",
+    "workshops:plans",
     "workshops:step",
     "workshops:participant-remove",
     *(f"workshops:control-{name}" for name in CONTROLS),

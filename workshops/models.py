@@ -55,49 +55,6 @@ class Area(models.TextChoices):
         return cls.BACKSTAGE if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY) else cls(lane)
 
 
-# The four steps of DOMAIN.md: (title, minutes, open areas, instructions).
-DEFAULT_AGENDA = [
-    (
-        _("Topic and persona"),
-        25,
-        [Area.SETUP, Area.STAGES],
-        _("Pick the topic, set the start and end points, and describe the persona."),
-    ),
-    (
-        _("Actions, touchpoints and emotions"),
-        25,
-        [
-            Area.STAGES,
-            Area.ACTION,
-            Area.TOUCHPOINT,
-            Area.EMOTION,
-            Area.THOUGHT,
-            Area.PAIN_POINT,
-            Area.BACKSTAGE,
-        ],
-        _(
-            "Write the customer's actions from start to end, the touchpoint of each action, "
-            "then emotion cards for each touchpoint."
-        ),
-    ),
-    (
-        _("Improvements and action plans"),
-        20,
-        [Area.PAIN_POINT, Area.OPPORTUNITY, Area.PLAN],
-        _(
-            "Read the map down each stage and across each lane; write opportunities and turn "
-            "the best into action plans with an owner and a date."
-        ),
-    ),
-    (
-        _("Sharing"),
-        15,
-        [],
-        _("Each team presents its persona, what it found and its plans."),
-    ),
-]
-
-
 class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"), default=datetime.date.today)
@@ -107,6 +64,8 @@ class Workshop(models.Model):
     join_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     join_code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     view_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The calendar of the workshop's action plans (/cal/<token>.ics), made when first asked for.
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, editable=False)
     locked = models.BooleanField(_("board locked"), default=False)
     # Participants may read (not change) the other teams' maps while the gallery is open.
     gallery_open = models.BooleanField(_("gallery open"), default=False)
@@ -151,6 +110,8 @@ class Workshop(models.Model):
     @classmethod
     def create(cls, *, title: str, date, teams: list[str], preset: str, facilitator) -> Workshop:
         """A workshop with one map per team (stages from `preset`) and the default agenda."""
+        from workshops import agenda  # it names the areas defined here
+
         with transaction.atomic():
             workshop = cls.objects.create(title=title, date=date, facilitator=facilitator)
             for position, name in enumerate(teams):
@@ -164,7 +125,7 @@ class Workshop(models.Model):
                     areas=[str(a) for a in areas],
                     instructions=str(text),
                 )
-                for i, (title_, minutes, areas, text) in enumerate(DEFAULT_AGENDA)
+                for i, (title_, minutes, areas, text) in enumerate(agenda.DEFAULT_AGENDA)
             )
         return workshop
 
@@ -199,6 +160,13 @@ class Workshop(models.Model):
         """A new read-only link: whoever opened the old one loses access (sockets too)."""
         self.view_token = new_token()
         self.save(update_fields=["view_token"])
+
+    def calendar(self, *, rotate: bool = False) -> str:
+        """The calendar feed's token; `rotate` replaces it (subscribed calendars stop)."""
+        if rotate or not self.calendar_token:
+            self.calendar_token = new_token()
+            self.save(update_fields=["calendar_token"])
+        return self.calendar_token
 
     @property
     def code_display(self) -> str:

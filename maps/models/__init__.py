@@ -32,6 +32,7 @@ from maps.models.journey_map import (
     StageQuerySet,
     new_view_token,
 )
+from maps.models.plans import PlanNote
 
 __all__ = [
     "BACKSTAGE_LANES",
@@ -55,6 +56,7 @@ __all__ = [
     "MapType",
     "MapVersion",
     "Persona",
+    "PlanNote",
     "Scale",
     "Source",
     "TouchpointFigures",

@@ -3,6 +3,8 @@ out of opportunities."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -243,7 +245,15 @@ class ActionPlan(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.TODO
     )
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # What came of it, in words and optionally a number ("누적 문의 80건", 80).
+    result = models.TextField(_("result"), max_length=1000, blank=True)
+    result_number = models.DecimalField(
+        _("result as a number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The owner's link (/p/<token>/): this plan alone, without an account; rotatable.
+    owner_token = models.CharField(max_length=64, unique=True, null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = [models.F("due_date").asc(nulls_last=True), "id"]
@@ -266,3 +276,19 @@ class ActionPlan(models.Model):
             self.journey_map_id = self.opportunity.journey_map_id
         self.clean()
         super().save(*args, **kwargs)
+
+    @property
+    def is_complete(self) -> bool:
+        """A plan says who and by when: without both it is marked on every page."""
+        return bool(self.owner and self.due_date)
+
+    def is_overdue(self, today) -> bool:
+        return (
+            self.status != self.Status.DONE and self.due_date is not None and self.due_date < today
+        )
+
+    def new_owner_token(self) -> str:
+        """A new owner's link: 192 random bits; the old link stops working at once."""
+        self.owner_token = secrets.token_urlsafe(24)
+        self.save(update_fields=["owner_token", "updated_at"])
+        return self.owner_token

@@ -187,6 +187,12 @@ def rotate_join(workshop: Workshop) -> None:
 
 
 @action
+def rotate_calendar(workshop: Workshop) -> None:
+    """A new calendar address: calendars subscribed to the old one stop updating."""
+    workshop.calendar(rotate=True)
+
+
+@action
 def rotate_view(workshop: Workshop) -> None:
     """A new read-only link: whoever opened the old one loses access, open sockets too."""
     workshop.rotate_view()

@@ -201,6 +201,13 @@ def rotate(request, workshop):
     return redirect(workshop)
 
 
+@control(while_closed=True)
+def rotate_calendar(request, workshop):
+    actions.rotate_calendar(workshop)
+    messages.success(request, _("New calendar address: the old one no longer updates."))
+    return redirect("workshops:plans", workshop.pk)
+
+
 @control()
 def rotate_view(request, workshop):
     actions.rotate_view(workshop)
