@@ -65,10 +65,12 @@ class JourneyMapDetailsForm(forms.ModelForm):
             "expectations",
             "start_point",
             "end_point",
+            "review_on",
         ]
         widgets = {
             "situation": forms.Textarea(attrs={"rows": 2}),
             "expectations": forms.Textarea(attrs={"rows": 2}),
+            "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

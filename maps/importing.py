@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from maps.models import (
     MAX_CARDS,
     MAX_EMOTION_CARDS,
-    MAX_SCORING_ROUNDS,
     MAX_STAGES,
     ActionPlan,
     Card,
@@ -49,6 +48,8 @@ from maps.portable import (
 )
 
 MAX_PLANS = 5000
+# A workshop opens up to MAX_SCORING_ROUNDS; each review of the map (twice a year) opens one.
+MAX_ROUNDS = 100
 
 
 class ImportProblem(ValueError):
@@ -224,9 +225,9 @@ def _emotion(result: ImportedMap, stage, card, raw, where: str) -> None:
         raise ImportProblem(
             _("%(where)s: an emotion score is between −2 and +2.") % {"where": where}
         )
-    if not 1 <= fields.get("round", 1) <= MAX_SCORING_ROUNDS:
+    if not 1 <= fields.get("round", 1) <= MAX_ROUNDS:
         message = _("%(where)s: a scoring round is between 1 and %(n)d.")
-        raise ImportProblem(message % {"where": where, "n": MAX_SCORING_ROUNDS})
+        raise ImportProblem(message % {"where": where, "n": MAX_ROUNDS})
     emotion = EmotionCard(stage=stage, touchpoint=card, **fields)
     result.emotions.append(_valid(emotion, where, ["journey_map", "stage", "touchpoint", "author"]))
 

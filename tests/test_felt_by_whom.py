@@ -237,9 +237,9 @@ def test_the_json_export_keeps_role_company_and_round(room):
     copy = importing.load(json.loads(json.dumps(data)))
     assert copy.scoring_round == 2
     assert portable.dump(copy)["map"] == data["map"]
-    data["map"]["stages"][0]["cards"][0]["emotions"][0]["round"] = 9
+    data["map"]["stages"][0]["cards"][0]["emotions"][0]["round"] = 101
     count = EmotionCard.objects.count()
-    with pytest.raises(importing.ImportProblem, match="1부터 3"):
+    with pytest.raises(importing.ImportProblem, match="1부터 100"):
         importing.load(data)
     assert EmotionCard.objects.count() == count
 

@@ -178,6 +178,7 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         ),
         "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
         "maps:plans": (reverse("maps:plans", args=[m]), None),
+        "maps:review-start": (reverse("maps:review-start", args=[m]), {}),
         # Giving out the owner's link is the editors' (the link itself: test_plans_followed.py).
         "maps:plan-owner-link": (reverse("maps:plan-owner-link", args=[m, w["plan"].pk]), None),
         "maps:card-dot": (reverse("maps:card-dot", args=[m, t.pk, "add"]), {}),
@@ -257,6 +258,7 @@ ALLOWED = {
     "maps:share-rotate": {"facilitator"},
     "maps:figures-import": WRITES,
     "maps:plan-owner-link": WRITES,
+    "maps:review-start": {"facilitator"},
 }
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
@@ -313,7 +315,7 @@ MAP_URLS = [
     "maps:emotion-delete", "maps:plan-add", "maps:plan-update", "maps:plan-delete",
     "maps:card-dot", "maps:private-delete", "maps:share-rotate", "maps:touchpoint-curve-svg",
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
-    "maps:figures-update", "maps:plans", "maps:plan-owner-link",
+    "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
 ]  # fmt: skip
 
 

@@ -250,3 +250,38 @@ def test_results_survive_the_json_round_trip(plans):
     data["map"]["stages"][0]["cards"][0]["plans"][0]["result_number"] = "많이"
     with pytest.raises(importing.ImportProblem, match="result_number"):
         importing.load(data)
+
+
+def test_a_map_is_due_for_review_six_months_on_and_a_review_saves_a_version(
+    plans, sent, django_capture_on_commit_callbacks
+):
+    from maps.models import MapVersion
+
+    m = plans["map"]
+    assert m.next_review == timezone.localdate(m.created_at) + datetime.timedelta(days=182)
+    assert not m.due_for_review(TODAY)
+    m.review_on = TODAY
+    m.save()
+    listing = plans["facilitator"].get(reverse("maps:list")).content.decode()
+    assert "검토 시기" in listing
+    board = plans["facilitator"].get(reverse("maps:board", args=[m.pk])).content.decode()
+    assert "검토 시기" in board and reverse("maps:review-start", args=[m.pk]) in board
+    with django_capture_on_commit_callbacks(execute=True):
+        response = plans["facilitator"].post(
+            reverse("maps:review-start", args=[m.pk]), headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200 and "/compare/" in response["HX-Redirect"]
+    m.refresh_from_db()
+    assert (m.reviewed_on, m.review_on, m.scoring_round) == (TODAY, None, 2)
+    assert m.next_review == TODAY + datetime.timedelta(days=182) and not m.due_for_review(TODAY)
+    assert MapVersion.objects.get(journey_map=m).label == "검토 전"
+    assert len(sent) == 1 and 'id="map-header"' in sent[0]["html"]
+
+
+def test_only_the_map_s_editors_start_a_review(plans, join):
+    m = plans["map"]
+    participant = join(plans["workshop"], "팀 A", "참가자")
+    response = participant.post(reverse("maps:review-start", args=[m.pk]))
+    assert response.status_code == 404
+    m.refresh_from_db()
+    assert (m.reviewed_on, m.scoring_round) == (None, 1)

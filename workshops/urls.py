@@ -55,6 +55,7 @@ map_patterns = [
         name="emotion-delete",
     ),
     path("<int:map_id>/plans/", plans.map_plans, name="plans"),
+    path("<int:map_id>/review/", versions.review_start, name="review-start"),
     path("<int:map_id>/plans/add/", cards.plan_add, name="plan-add"),
     path("<int:map_id>/plans/<int:plan_id>/owner-link/", plans.owner_link, name="plan-owner-link"),
     path("<int:map_id>/plans/<int:plan_id>/edit/", cards.plan_update, name="plan-update"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -80,6 +81,15 @@ class JourneyMap(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Maps are revisited at least twice a year: the next review is six months after the last
+    # (or after the map was made) unless someone set a date.
+    reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True, editable=False)
+    review_on = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: six months after the last review."),
+    )
     # Emotion cards written now belong to this round (a facilitator opens the next one).
     scoring_round = models.PositiveSmallIntegerField(_("scoring round"), default=1, editable=False)
     # Bumped in the transaction of every change; pushes carry it so clients notice a gap.
@@ -114,6 +124,18 @@ class JourneyMap(models.Model):
             )
             self.seq = cursor.fetchone()[0]
         return self.seq
+
+    REVIEW_EVERY = datetime.timedelta(days=182)
+
+    @property
+    def next_review(self) -> datetime.date:
+        if self.review_on:
+            return self.review_on
+        since = self.reviewed_on or timezone.localdate(self.created_at)
+        return since + self.REVIEW_EVERY
+
+    def due_for_review(self, today: datetime.date) -> bool:
+        return self.next_review <= today
 
     def hidden_backstage_cards(self, map_type: str) -> int:
         """How many cards would drop out of sight if the map became `map_type`."""

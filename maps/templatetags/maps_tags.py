@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -43,6 +44,11 @@ def client_token_field(context) -> str:
 def chart(curve) -> str:
     """The emotion curve drawn as inline SVG (drawn once per state, see maps/charts.py)."""
     return charts.inline_svg(charts.render(curve, "svg"))
+
+
+@register.filter
+def due_for_review(journey_map) -> bool:
+    return journey_map.due_for_review(timezone.localdate())
 
 
 @register.filter

@@ -3,6 +3,9 @@ saved versions and its read-only link."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from maps import importing, portable
 from maps.models import JourneyMap, MapVersion, Persona, Stage, new_view_token
 from workshops import broadcast, fragments
@@ -32,6 +35,19 @@ def save_version(journey_map: JourneyMap, *, label: str, by: Author) -> MapVersi
         data=portable.dump(journey_map),
         created_by_name=by.name,
     )
+
+
+@action
+def start_review(journey_map: JourneyMap, *, by: Author) -> MapVersion:
+    """The twice-yearly review: the map as it was is kept as a version, the next review moves
+    six months on, and everyone scores again (the new round replaces the old where written)."""
+    today = timezone.localdate()
+    version = save_version(journey_map, label=_("Before the review"), by=by)  # dated anyway
+    journey_map.reviewed_on, journey_map.review_on = today, None
+    journey_map.scoring_round += 1
+    journey_map.save(update_fields=["reviewed_on", "review_on", "scoring_round", "updated_at"])
+    tell_room(journey_map, fragments.render(journey_map, header=True, curve=True), by=by.name)
+    return version
 
 
 @action

@@ -4,7 +4,7 @@ other maps (current vs future state), as a chart, a table and downloads."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from workshops.access import (
     get_map_for_edit,
     limit_heavy,
     login_required,
+    require_editor,
 )
 from workshops.actions import maps as actions
 from workshops.views.downloads import IMAGE_TYPES, download, export_name
@@ -40,6 +41,20 @@ def version_save(request, map_id: int):
     )
     url = reverse("maps:compare", args=[journey_map.pk])
     return redirect(f"{url}?with=version:{version.pk}")
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def review_start(request, map_id: int):
+    journey_map = get_map_for_edit(request, map_id)
+    require_editor(request)  # a review is the map owners' call, not a participant's
+    version = actions.start_review(journey_map, by=author(request))
+    url = reverse("maps:compare", args=[journey_map.pk])
+    response = redirect(f"{url}?with=version:{version.pk}")
+    if request.htmx:  # the header and curve came with the push; the page moves on
+        response = HttpResponse(headers={"HX-Redirect": response["Location"]})
+    return response
 
 
 def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
