@@ -122,6 +122,7 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         "maps:compare": (reverse("maps:compare", args=[m]), None),
         "maps:compare-svg": (reverse("maps:compare-svg", args=[m]), None),
         "maps:compare-png": (reverse("maps:compare-png", args=[m]), None),
+        "maps:compare-pdf": (reverse("maps:compare-pdf", args=[m]), None),
         "maps:curve-svg": (reverse("maps:curve-svg", args=[m]), None),
         "maps:curve-png": (reverse("maps:curve-png", args=[m]), None),
         "maps:touchpoint-curve-svg": (reverse("maps:touchpoint-curve-svg", args=[m]), None),
@@ -316,6 +317,7 @@ MAP_URLS = [
     "maps:card-dot", "maps:private-delete", "maps:share-rotate", "maps:touchpoint-curve-svg",
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
     "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
+    "maps:compare-pdf",
 ]  # fmt: skip
 
 

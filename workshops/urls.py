@@ -64,6 +64,7 @@ map_patterns = [
     path("<int:map_id>/compare/", versions.compare, name="compare"),
     path("<int:map_id>/compare.svg", versions.compare_download, {"fmt": "svg"}, name="compare-svg"),
     path("<int:map_id>/compare.png", versions.compare_download, {"fmt": "png"}, name="compare-png"),
+    path("<int:map_id>/compare.pdf", versions.compare_pdf, name="compare-pdf"),
     path("<int:map_id>/curve.svg", downloads.curve_download, {"fmt": "svg"}, name="curve-svg"),
     path("<int:map_id>/curve.png", downloads.curve_download, {"fmt": "png"}, name="curve-png"),
     path("<int:map_id>/curve-by/<slug:by>.<slug:fmt>", downloads.curve_split, name="curve-split"),

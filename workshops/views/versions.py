@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from maps import charts, curve
+from maps import changes, charts, curve, portable
 from maps.curve import CurveData
 from maps.forms import MapVersionForm
 from maps.models import JourneyMap
@@ -24,7 +25,7 @@ from workshops.access import (
     require_editor,
 )
 from workshops.actions import maps as actions
-from workshops.views.downloads import IMAGE_TYPES, download, export_name
+from workshops.views.downloads import IMAGE_TYPES, download, export_name, pdf_download
 
 
 @require_POST
@@ -76,6 +77,17 @@ def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
     return series
 
 
+def _changes(request, journey_map: JourneyMap):
+    """What changed since a saved version, when the page compares now with exactly one."""
+    chosen = request.GET.getlist("with")
+    if len(chosen) != 1 or not chosen[0].startswith("version:"):
+        return None
+    version = journey_map.versions.filter(pk=chosen[0].partition(":")[2]).first()
+    if version is None:
+        return None
+    return version, changes.compare(version.data, portable.dump(journey_map))
+
+
 def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> dict:
     series = _compared(request, journey_map)
     axis = curve.stage_axis(series)
@@ -90,6 +102,7 @@ def _compare_context(request, journey_map: JourneyMap, *, version_form=None) -> 
         "other_maps": _checked(editable_maps(request).exclude(pk=journey_map.pk), "map", request),
         "version_form": version_form or MapVersionForm(),
         "query": request.GET.urlencode(),
+        "changes": _changes(request, journey_map),
     }
 
 
@@ -116,3 +129,19 @@ def compare_download(request, map_id: int, fmt: str):
     drawn = charts.render_compare(_compared(request, journey_map), fmt)
     name = export_name(journey_map, _("emotion curves compared") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
+
+
+@login_required
+def _changes_html(request, map_id: int):
+    journey_map = get_map(request, map_id)
+    limit_heavy(request, "pdf")
+    html = render_to_string(
+        "maps/print_changes.html", _compare_context(request, journey_map), request=request
+    )
+    return export_name(journey_map, _("what changed") + ".pdf"), html
+
+
+@require_GET
+async def compare_pdf(request, map_id: int):
+    """The compare page on paper: the curves, the stage table and what changed."""
+    return await pdf_download(_changes_html, request, map_id)
