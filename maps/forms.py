@@ -233,7 +233,7 @@ class EmotionCardForm(ClientTokenMixin, forms.ModelForm):
 class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
     class Meta:
         model = ActionPlan
-        fields = ["opportunity", "what", "owner", "due_date", "status"]
+        fields = ["opportunity", "what", "owner", "owner_email", "due_date", "status"]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "opportunity": forms.HiddenInput,
@@ -252,7 +252,7 @@ class PlanProgressForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = ["status", "result", "result_number"]
+        fields = ["status", "result", "result_number", "owner_email"]
         widgets = {
             "result": forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. 누적 문의 80건")}),
             "result_number": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),

@@ -285,3 +285,64 @@ def test_only_the_map_s_editors_start_a_review(plans, join):
     assert response.status_code == 404
     m.refresh_from_db()
     assert (m.reviewed_on, m.scoring_round) == (None, 1)
+
+
+def test_reminders_are_sent_once_whatever_runs_them(plans, settings, mailoutbox):
+    from django.core.management import call_command
+
+    from maps.models import Reminder
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    plans["soon"].due_date, plans["soon"].owner_email = tomorrow, "lead@example.com"
+    plans["soon"].save()
+    plans["late"].owner_email = "lead@example.com"
+    plans["late"].save()
+    plans["done"].owner_email = "cs@example.com"  # done: nothing to remind
+    plans["done"].save()
+    call_command("send_reminders")
+    call_command("send_reminders")  # run again (or after a restart): nothing more
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert subjects == ["기한 지남: 채팅 문구 쓰기", "내일 마감: 대상 고객 정하기"]
+    body = next(m.body for m in mailoutbox if "대상 고객" in m.subject)
+    plans["soon"].refresh_from_db()
+    assert f"/p/{plans['soon'].owner_token}/" in body
+    assert Reminder.objects.count() == 2
+    # A new due date is a new reminder.
+    plans["soon"].due_date = TODAY + datetime.timedelta(days=1)
+    plans["late"].due_date = TODAY - datetime.timedelta(days=3)
+    plans["late"].save()
+    call_command("send_reminders")
+    assert len(mailoutbox) == 3
+
+
+def test_a_reminder_that_fails_is_tried_again(plans, settings, monkeypatch, mailoutbox):
+    from django.core.management import call_command
+
+    from maps.models import Reminder
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    plans["late"].owner_email = "lead@example.com"
+    plans["late"].save()
+    import workshops.management.commands.send_reminders as command
+
+    def refused(*args, **kwargs):
+        raise OSError("mail server away")
+
+    monkeypatch.setattr(command, "send_mail", refused)
+    call_command("send_reminders")
+    assert not Reminder.objects.exists() and not mailoutbox
+    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders")
+    assert len(mailoutbox) == 1 and Reminder.objects.count() == 1
+
+
+def test_the_owner_can_leave_an_address_for_reminders(plans):
+    url = owner_url(plans["facilitator"], plans["late"])
+    data = {"status": "doing", "result": "", "owner_email": "lead@example.com"}
+    assert Client().post(url, data).status_code == 302
+    plans["late"].refresh_from_db()
+    assert plans["late"].owner_email == "lead@example.com"
+    bad = Client().post(url, {**data, "owner_email": "not an address"})
+    assert bad.status_code == 422

@@ -32,7 +32,7 @@ from maps.models.journey_map import (
     StageQuerySet,
     new_view_token,
 )
-from maps.models.plans import PlanNote
+from maps.models.plans import PlanNote, Reminder
 
 __all__ = [
     "BACKSTAGE_LANES",
@@ -57,6 +57,7 @@ __all__ = [
     "MapVersion",
     "Persona",
     "PlanNote",
+    "Reminder",
     "Scale",
     "Source",
     "TouchpointFigures",

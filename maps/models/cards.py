@@ -240,6 +240,8 @@ class ActionPlan(models.Model):
     )
     what = models.CharField(_("what"), max_length=CARD_TEXT_MAX)
     owner = models.CharField(_("owner"), max_length=NAME_MAX, blank=True)
+    # Where reminders go, when a mail server is configured (optional).
+    owner_email = models.EmailField(_("owner's e-mail"), blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.TODO

@@ -22,3 +22,22 @@ class PlanNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Reminder(models.Model):
+    """A reminder sent about a plan: one row per (plan, kind, due date), written before the
+    mail goes out, so a job run twice, or again after a restart, sends each reminder once."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due tomorrow")
+        OVERDUE = "overdue", _("Overdue")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "due_date"], name="one_reminder_each")
+        ]

@@ -17,10 +17,11 @@ def _told(plan: ActionPlan, by: Author) -> Push:
 
 @action
 def record_progress(
-    plan: ActionPlan, *, status: str, result: str, result_number, by: Author
+    plan: ActionPlan, *, status: str, result: str, result_number, owner_email: str, by: Author
 ) -> Push:
     plan.status, plan.result, plan.result_number = status, result, result_number
-    plan.save(update_fields=["status", "result", "result_number", "updated_at"])
+    plan.owner_email = owner_email
+    plan.save(update_fields=["status", "result", "result_number", "owner_email", "updated_at"])
     return _told(plan, by)
 
 
