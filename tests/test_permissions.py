@@ -290,6 +290,7 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "maps:list",
         "maps:create",
         "maps:import",
+        "maps:mots",
         "workshops:list",
         "workshops:join-code",
         "workshops:join",
@@ -391,7 +392,9 @@ def test_workshop_urls(world, name, role):
 
 
 @pytest.mark.parametrize("role", ["team_a", "team_b", "other_workshop", "viewer", "anonymous"])
-@pytest.mark.parametrize("name", ["maps:list", "maps:create", "maps:import", "workshops:list"])
+@pytest.mark.parametrize(
+    "name", ["maps:list", "maps:create", "maps:import", "maps:mots", "workshops:list"]
+)
 def test_staff_pages_are_for_facilitators_only(world, name, role):
     client = world["clients"][role]
     before = everything()

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maps.models import Card, Lane
+from maps.models import Card, Lane, MotEvent
 from workshops.access import WriteRefused
 from workshops.models import Dot, Workshop
 
@@ -83,8 +83,10 @@ def top_touchpoints(journey_map, count: int) -> list[Card]:
     return [c for c in ranked if c.votes >= cut]
 
 
-def flag_top_as_mot(workshop: Workshop, count: int) -> None:
+def flag_top_as_mot(workshop: Workshop, count: int, by_name: str = "") -> None:
     """Flag each team's top touchpoints as MOTs (the facilitator's one action after a vote)."""
     for team in workshop.teams.select_related("journey_map"):
         top = [card.pk for card in top_touchpoints(team.journey_map, count)]
+        newly = Card.objects.filter(pk__in=top, is_mot=False).select_related("stage", "journey_map")
+        MotEvent.record(newly, flagged=True, how=MotEvent.How.VOTE, by_name=by_name)
         Card.objects.filter(pk__in=top).update(is_mot=True)

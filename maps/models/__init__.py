@@ -32,6 +32,7 @@ from maps.models.journey_map import (
     StageQuerySet,
     new_view_token,
 )
+from maps.models.ledger import MotEvent
 from maps.models.plans import PlanNote, Reminder
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Lane",
     "MapType",
     "MapVersion",
+    "MotEvent",
     "Persona",
     "PlanNote",
     "Reminder",

@@ -7,7 +7,16 @@ the emotion curve send the curve (its SVG weighs tens of KB).
 
 from __future__ import annotations
 
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, TouchpointFigures
+from maps.curve import CurveData
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    MotEvent,
+    TouchpointFigures,
+)
 from workshops import fragments, voting
 from workshops.access import Author
 from workshops.broadcast import Push, action, tell_room
@@ -92,6 +101,12 @@ def move_card(card: Card, stage, position: int, *, by: Author) -> Push:
 
 @action
 def toggle_mot(card: Card, *, by: Author) -> Push:
+    how = MotEvent.How.HAND
+    if not card.is_mot:  # being flagged: was it one the curve offered?
+        offered = CurveData.load(card.journey_map).mot_candidates()
+        if any(c.touchpoint.id == card.pk for c in offered):
+            how = MotEvent.How.CANDIDATE
+    MotEvent.record([card], flagged=not card.is_mot, how=how, by_name=by.name)
     # Only the flag changes, so an open text editor on this card is not made stale.
     Card.objects.filter(pk=card.pk).update(is_mot=not card.is_mot)
     html = fragments.render(card.journey_map, cards=[card.pk], curve=True)

@@ -150,7 +150,7 @@ def close_vote(workshop: Workshop, *, by: Author) -> None:
 
 @action
 def flag_top_as_mot(workshop: Workshop, *, count: int, by: Author) -> None:
-    voting.flag_top_as_mot(workshop, count)
+    voting.flag_top_as_mot(workshop, count, by_name=by.name)
     _tell(workshop, by, grid=True, ranking=Lane.TOUCHPOINT)
 
 
