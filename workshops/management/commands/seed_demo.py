@@ -21,6 +21,7 @@ from maps.models import (
     JourneyMap,
     Lane,
     MapType,
+    MotEvent,
     Persona,
     TouchpointFigures,
     WorkRole,
@@ -265,6 +266,9 @@ def load_demo_map() -> JourneyMap:
             author_name=author,
             author_role=ROLES[author],
         )
+    # The team chose its MOTs by a dot vote: the ledger (/maps/mots/) has them from the start.
+    chosen = Card.objects.filter(journey_map=journey_map, is_mot=True)
+    MotEvent.record(chosen.select_related("stage", "journey_map"), flagged=True, how="vote")
     today = timezone.localdate()
     for text, figures in FIGURES.items():
         TouchpointFigures.objects.create(
