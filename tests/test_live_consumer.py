@@ -169,3 +169,35 @@ async def test_a_push_reaches_every_socket_without_a_trip_to_the_sync_thread(
     assert hops == []
     for communicator in sockets:
         await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    "error, closed",
+    [
+        (RuntimeError("readuntil() called while another coroutine is already waiting"), True),
+        (RuntimeError("something else broke"), False),
+    ],
+)
+async def test_a_layer_reconnect_race_closes_try_again_later(
+    django_user_model, monkeypatch, error, closed
+):
+    """Sockets connecting while Redis comes back race on the layer's shared connection (seen
+    in the soak); that socket closes with 1013 and reconnects. Other errors still surface."""
+    from channels.layers import get_channel_layer
+
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    layer = get_channel_layer()
+
+    async def racing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(layer, "new_channel", racing)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/maps/{journey_map.pk}/", headers=[ORIGIN, cookie]
+    )
+    if closed:
+        connected, code = await communicator.connect()
+        assert (connected, code) == (False, 1013)
+    else:
+        with pytest.raises(RuntimeError, match="something else"):
+            await communicator.connect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from importlib import import_module
 from types import SimpleNamespace
@@ -32,6 +33,12 @@ TOO_BIG = 4009
 ECHO_WAIT = 5
 # What a channel layer raises when its Redis is unreachable (redis-py's errors, and the OS's).
 LAYER_AWAY = (RedisError, OSError, TimeoutError)
+# When Redis comes back, sockets connecting at that moment subscribe at once through the
+# layer's shared connection while it reconnects, and redis-py lets one of them read beside
+# another: asyncio refuses with this RuntimeError (seen in the soak after a Redis outage).
+# For that socket it is the layer being away: it closes "try again later".
+RECONNECT_RACE = "another coroutine is already waiting"
+log = logging.getLogger(__name__)
 
 
 def recheck_seconds() -> float:
@@ -77,6 +84,12 @@ class SocketGuards:
             # Channels needs the layer (Redis) to name this socket, and the core layer to
             # receive on it: while it is away, close "try again later"; the page reconnects
             # with backoff and re-reads the board meanwhile.
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": 1013})
+        except RuntimeError as error:
+            if RECONNECT_RACE not in str(error):
+                raise
+            log.warning("socket closed while the channel layer reconnects: %s", error)
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": 1013})
 
