@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,16 +118,32 @@ def read(name: str, raw: bytes, journey_map: JourneyMap) -> Preview:
 
 
 def _xlsx_rows(raw: bytes) -> list[list]:
-    from zipfile import BadZipFile
-
+    """At most MAX_ROWS + 2 rows of at most the known columns (and a few more, to name an
+    unknown one): a sheet may declare itself a million rows long in a kilobyte, and
+    openpyxl would pad every row out to that size. A cell shown as a percentage (Excel
+    keeps 18% as 0.18) is read as the percentage people see."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as error:
+        if not book.worksheets:
+            raise SheetProblem(_("The file holds no rows."))
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the size the file declares
+        rows = sheet.iter_rows(max_col=len(COLUMNS) + 5)
+        return [[_cell(c) for c in row] for row in itertools.islice(rows, MAX_ROWS + 2)]
+    except SheetProblem:
+        raise
+    except Exception as error:  # a damaged zip, bad XML, a value openpyxl cannot read
         raise SheetProblem(_("This is not an .xlsx file Excel could open.")) from error
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _cell(cell):
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if "%" in number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value)) * 100
+    return value
 
 
 def _csv_rows(raw: bytes) -> list[list]:
@@ -144,7 +162,7 @@ def _csv_rows(raw: bytes) -> list[list]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        return list(itertools.islice(csv.reader(io.StringIO(text), dialect), MAX_ROWS + 2))
     except csv.Error as error:
         raise SheetProblem(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
 
@@ -200,6 +218,10 @@ def _preview(header: list, rows: list[list], journey_map: JourneyMap) -> Preview
             if value is not None:
                 new[name] = value
         change = Change(number, touchpoint, new, _old(current.get(touchpoint.pk), new))
+        if change.differences and not _valid(
+            current.get(touchpoint.pk), touchpoint, new, number, preview
+        ):
+            continue
         if change.differences:
             preview.changes.append(change)
         elif new:
@@ -241,6 +263,8 @@ def _value(name, raw, row, column, preview):
             percent = name in ("satisfaction", "satisfaction_target", "drop_off")
             if number < 0 or (percent and number > 100):
                 raise ValueError(_("a number in range"))
+            if number > Decimal("1e9"):
+                raise ValueError(_("a number in range"))
             return number.quantize(Decimal("0.1"))
         if name in DATES:
             return _date(raw)
@@ -252,7 +276,9 @@ def _value(name, raw, row, column, preview):
         if len(text) > 300 or "\x00" in text:
             raise ValueError(_("a shorter text"))
         return text
-    except ValueError as error:
+    except (ValueError, ArithmeticError) as error:
+        if not isinstance(error, ValueError):
+            error = _("a number in range")
         preview.problems.append(
             _("%(where)s (%(heading)s): expected %(expected)s, found “%(found)s”.")
             % {
@@ -300,6 +326,32 @@ def _choice(text: str, choices, extra: dict) -> str:
     if text in extra:
         return extra[text]
     raise ValueError(", ".join(str(v) for v in choices.values))
+
+
+def _valid(figures, touchpoint: Card, new: dict, row: int, preview: Preview) -> bool:
+    """The touchpoint's figures as they would be saved (what it has, with this row's values)
+    pass the model's own checks: ranges, a mean of 1–5, a period in order."""
+    merged = TouchpointFigures(touchpoint=touchpoint, journey_map_id=touchpoint.journey_map_id)
+    for name in TouchpointFigures.FIELDS:
+        setattr(merged, name, new.get(name, getattr(figures, name, None) if figures else None))
+    if merged.satisfaction_scale is None:
+        merged.satisfaction_scale = Scale.PERCENT
+    try:
+        merged.clean_fields(exclude=["touchpoint", "journey_map"])
+        merged.clean()
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            heading = _heading(field_name) if field_name in {c[0] for c in COLUMNS} else ""
+            preview.problems.append(
+                _("Row %(row)d%(heading)s: %(problem)s")
+                % {
+                    "row": row,
+                    "heading": f" ({heading})" if heading else "",
+                    "problem": " ".join(messages),
+                }
+            )
+        return False
+    return True
 
 
 def _old(figures, new: dict) -> dict:

@@ -113,10 +113,11 @@ class Narrowing:
 
 
 def narrowing(data: CurveData) -> list[Narrowing]:
-    """Each place scored again, with the spread of the round before and of the latest."""
+    """Each place scored again by two or more, with the spread of the round before and of
+    the latest (one card has no spread: "1.2 → 0.0" after the first card would mislead)."""
     found = []
     for stage, key, name, emotions, before in _places(data):
-        if not before or not emotions:
+        if not before or len(emotions) < 2:
             continue
         last = max(e.round for e in before)
         earlier = [e.score for e in before if e.round == last]

@@ -106,8 +106,12 @@ def test_an_unknown_role_on_joining_is_refused_and_nobody_joins(workshop):
     assert Participant.objects.count() == before
 
 
-def test_anonymous_cards_keep_the_role_only_when_the_facilitator_allows(room):
-    hidden = feel(room["cs"], room["map"], room["payment"], -1, anonymous="1")
+def test_anonymous_cards_keep_the_role_only_when_the_facilitator_allows(
+    room, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = feel(room["cs"], room["map"], room["payment"], -1, anonymous="1")
+    assert sent[-1]["by"] == ""  # the push to every socket does not name the author either
     assert (hidden.author_name, hidden.author_id, hidden.author_role) == ("", None, "")
     assert hidden.author_company == ""
     response = control(room, "perspectives", {"anonymous_keeps_role": "on"})
@@ -259,3 +263,24 @@ def test_gaps_need_two_roles_a_point_apart():
     data = CurveData((StageData.of("결제", near + one_role),))
     assert role_gaps(data) == []
     assert split(data, "role") != [] and split(data, "company") == []
+
+
+def test_a_workshop_round_never_takes_a_reviewed_map_back(room):
+    room["map"].scoring_round = 3  # reviewed twice on its own
+    room["map"].save()
+    control(room, "rescore")
+    room["map"].refresh_from_db()
+    other = room["workshop"].teams.get(name="팀 B").journey_map
+    assert (room["map"].scoring_round, other.scoring_round) == (4, 2)
+
+
+def test_the_narrowing_waits_for_two_cards_and_paper_counts_what_the_curve_counts(room):
+    from maps import pdf
+
+    feel(room["cs"], room["map"], room["payment"], -2)
+    feel(room["marketer"], room["map"], room["payment"], 2)
+    control(room, "rescore")
+    feel(room["cs"], room["map"], room["payment"], -1)
+    assert narrowing(CurveData.load(room["map"])) == []  # one card has no spread yet
+    html = pdf.print_html(room["map"])
+    assert "−1.0 · 1장" in html and "3장" not in html  # the touchpoint's line: round 2 only

@@ -184,3 +184,81 @@ def test_a_reader_cannot_import(journey_map, touchpoints, client):
     preview = client.post(url("figures-import", journey_map), {"file": SimpleUploadedFile(
         "a.csv", "접점,불만 건수\nSNS 광고,3\n".encode())})  # fmt: skip
     assert preview.status_code == 302 and "/login/" in preview["Location"]
+
+
+def _book(rows, formats=None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for ref, number_format in (formats or {}).items():
+        sheet[ref].number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_percentage_cell_reads_as_the_percentage_people_see(
+    editor_client, journey_map, touchpoints
+):
+    raw = _book(
+        [["접점", "이탈률(%)", "만족도"], ["SNS 광고", 0.18, 0.62]], {"B2": "0%", "C2": "0.0%"}
+    )
+    preview = upload(editor_client, journey_map, "pct.xlsx", raw)
+    assert preview.status_code == 200
+    editor_client.post(url("figures-import", journey_map), {"preview": signed_preview(preview)})
+    saved = TouchpointFigures.objects.get(touchpoint=touchpoints[0])
+    assert (saved.drop_off, saved.satisfaction) == (18, 62)
+
+
+@pytest.mark.parametrize(
+    "rows, problem",
+    [
+        ([["접점", "만족도", "척도"], ["SNS 광고", 80, "mean5"]], "1부터 5 사이"),
+        (
+            [["접점", "기간 시작", "기간 끝"], ["SNS 광고", "2026-12-01", "2026-11-01"]],
+            "시작보다 앞",
+        ),
+        ([["접점", "응답 시간(시간)"], ["SNS 광고", "1E+30"]], "범위 안의 숫자"),
+    ],
+)
+def test_values_the_model_refuses_are_named_in_the_preview(
+    editor_client, journey_map, touchpoints, rows, problem
+):
+    response = upload(editor_client, journey_map, "bad.xlsx", _book(rows))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert problem in page and "2행" in page and 'name="preview"' not in page
+    assert not TouchpointFigures.objects.exists()
+
+
+def test_a_scale_switched_on_saved_figures_is_checked_with_them(
+    editor_client, journey_map, touchpoints
+):
+    TouchpointFigures.objects.create(touchpoint=touchpoints[0], satisfaction=62)
+    raw = _book([["접점", "척도"], ["SNS 광고", "mean5"]])  # 62 would become "62 of 5"
+    response = upload(editor_client, journey_map, "scale.xlsx", raw)
+    assert response.status_code == 422 and "1부터 5 사이" in response.content.decode()
+
+
+def test_a_sheet_that_claims_a_million_rows_is_read_within_the_limit(
+    editor_client, journey_map, touchpoints
+):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["접점", "불만 건수"])
+    sheet.append(["SNS 광고", 3])
+    sheet.cell(row=1_048_576, column=16_384, value="끝")
+    out = io.BytesIO()
+    book.save(out)
+    assert len(out.getvalue()) < 10_000
+    response = upload(editor_client, journey_map, "huge.xlsx", out.getvalue())
+    assert response.status_code in (200, 422)
+    assert "SNS 광고" in response.content.decode()
+
+
+def test_a_damaged_workbook_is_refused_in_words(editor_client, journey_map, touchpoints):
+    raw = bytearray(_book([["접점", "불만 건수"], ["SNS 광고", 3]]))
+    raw[len(raw) // 2 : len(raw) // 2 + 200] = b"\x00" * 200
+    response = upload(editor_client, journey_map, "broken.xlsx", bytes(raw))
+    assert response.status_code == 422 and "Excel이 열 수 있는" in response.content.decode()

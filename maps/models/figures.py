@@ -12,6 +12,7 @@ import math
 import statistics
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -120,7 +121,13 @@ class TouchpointFigures(models.Model):
         return f"{self.touchpoint}: {self.summary()}"
 
     def clean(self) -> None:
+        """The constraints' rules too, in Python: an import checks every row before saving."""
         super().clean()
+        mean5 = self.satisfaction_scale == Scale.MEAN5 and self.satisfaction is not None
+        if mean5 and not 1 <= self.satisfaction <= 5:
+            raise ValidationError({"satisfaction": _("A mean of 1–5 is between 1 and 5.")})
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period ends before it starts.")})
         touchpoint = self.touchpoint
         if touchpoint.lane != Lane.TOUCHPOINT:
             raise CrossMapError(_("Figures belong to touchpoints."))

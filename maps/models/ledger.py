@@ -5,7 +5,6 @@ Kept when the touchpoint or its map is gone, so teams' choices can be read acros
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Avg
 from django.utils.translation import gettext_lazy as _
 
 from maps.models.cards import Card, EmotionCard
@@ -41,14 +40,19 @@ class MotEvent(models.Model):
 
     @classmethod
     def record(cls, touchpoints, *, flagged: bool, how: str, by_name: str = "") -> None:
-        """One event per touchpoint (their stage and map loaded), in two queries."""
+        """One event per touchpoint (their stage and map loaded), in two queries; the emotion
+        mean counts what the curve counts (the latest scoring round on each touchpoint)."""
         touchpoints = list(touchpoints)
-        means = dict(
-            EmotionCard.objects.filter(touchpoint__in=touchpoints)
-            .values("touchpoint")
-            .annotate(mean=Avg("score"))
-            .values_list("touchpoint", "mean")
-        )
+        latest: dict[int, tuple[int, list[int]]] = {}  # the curve's rule: latest round only
+        for touchpoint, score, round_ in EmotionCard.objects.filter(
+            touchpoint__in=touchpoints
+        ).values_list("touchpoint", "score", "round"):
+            top, scores = latest.get(touchpoint, (0, []))
+            if round_ > top:
+                latest[touchpoint] = (round_, [score])
+            elif round_ == top:
+                scores.append(score)
+        means = {pk: sum(s) / len(s) for pk, (_round, s) in latest.items()}
         cls.objects.bulk_create(
             cls(
                 journey_map_id=card.journey_map_id,

@@ -211,7 +211,9 @@ def add_emotion(
     if emotion.private_to:
         return emotion, None
     html = _emotion_parts(journey_map, emotion)
-    return emotion, Push(html) if resent else tell_room(journey_map, html, by=by.name)
+    # Written without a name: the push does not say who either (it goes to every socket).
+    told_by = "" if anonymous else by.name
+    return emotion, Push(html) if resent else tell_room(journey_map, html, by=told_by)
 
 
 @action

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from maps.models import JourneyMap, Lane
@@ -163,7 +165,10 @@ def open_scoring_round(workshop: Workshop, *, by: Author) -> None:
     before on the touchpoint (or stage) they are written on; the earlier ones stay, marked."""
     workshop.scoring_round += 1
     workshop.save(update_fields=["scoring_round"])
-    JourneyMap.objects.filter(team__workshop=workshop).update(scoring_round=workshop.scoring_round)
+    # A map reviewed on its own may be further along: never back to an older round.
+    JourneyMap.objects.filter(team__workshop=workshop).update(
+        scoring_round=Greatest(F("scoring_round") + 1, workshop.scoring_round)
+    )
     _tell(workshop, by)
 
 

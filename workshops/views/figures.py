@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,7 +77,13 @@ def _apply(request, journey_map, context):
     if len(known) != len(rows):  # deleted since the preview: nothing is applied
         context["stale"] = True
         return render(request, PAGE, context, status=409)
-    actions.apply_figures(journey_map, _typed(rows), by=author(request))
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves the view's transaction usable
+            actions.apply_figures(journey_map, _typed(rows), by=author(request))
+    except (ValidationError, IntegrityError):
+        # Checked in the preview; the figures changed since in a way that no longer fits.
+        context["stale"] = True
+        return render(request, PAGE, context, status=409)
     messages.success(
         request,
         ngettext(
