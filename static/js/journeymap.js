@@ -115,6 +115,9 @@
   });
 
   document.addEventListener("keydown", (event) => {
+    // Korean (and any IME) input: Enter and Esc finish the composition, nothing else.
+    // keyCode 229 is how older engines say the same.
+    if (event.isComposing || event.keyCode === 229) return;
     const form = event.target.closest && event.target.closest("form");
     if (!form) return;
     if (event.key === "Escape") {

@@ -83,3 +83,42 @@ def test_a_participant_adds_edits_moves_flags_and_votes_by_keyboard(daphne, brow
     assert touchpoint.is_mot and touchpoint.votes == 1
     assert errors == []
     context.close()
+
+
+def test_ctrl_enter_during_a_korean_composition_does_not_send(daphne, browser, editor):
+    """Chrome DevTools' IME composition: Ctrl+Enter while 한글 is still being composed only
+    ends the composition; the card is sent by the next Ctrl+Enter, with every syllable."""
+    from maps.models import JourneyMap
+
+    journey_map = JourneyMap.objects.create_from_preset(title="IME", preset="funnel")
+    stage = journey_map.stages.first()
+    client = Client()
+    client.force_login(editor)
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": daphne.url}]
+    )
+    page = context.new_page()
+    errors = []
+    watch(page, errors)
+    page.goto(f"{daphne.url}/maps/{journey_map.pk}/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    page.locator(f"#add-{stage.pk}-action > summary").click()
+    textarea = page.locator(f"#add-{stage.pk}-action textarea")
+    textarea.focus()
+    cdp = context.new_cdp_session(page)
+    page.keyboard.type("결제 단")
+    cdp.send("Input.imeSetComposition", {"text": "계", "selectionStart": 1, "selectionEnd": 1})
+    # Mid-composition, Ctrl+Enter as an IME sends it: keyCode 229, isComposing.
+    page.evaluate(
+        """() => document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {
+            key: "Enter", ctrlKey: true, keyCode: 229, isComposing: true, bubbles: true}))"""
+    )
+    page.wait_for_timeout(500)
+    assert not Card.objects.filter(journey_map=journey_map).exists()
+    cdp.send("Input.insertText", {"text": "계"})  # the composition ends
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#cards-{stage.pk}-action")).to_contain_text("결제 단계")
+    assert list(Card.objects.values_list("text", flat=True)) == ["결제 단계"]
+    context.close()
+    assert not errors, errors
