@@ -24,7 +24,17 @@ def plans_csv(journey_map) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [_("What"), _("Opportunity"), _("Stage"), _("Owner"), _("Due date"), _("Status")]
+        [
+            _("What"),
+            _("Opportunity"),
+            _("Stage"),
+            _("Owner"),
+            _("Due date"),
+            _("Status"),
+            _("Result"),
+            _("Result as a number"),
+            _("Missing"),
+        ]
     )
     for plan in journey_map.action_plans.select_related("opportunity__stage").order_by(
         "due_date", "id"
@@ -38,6 +48,16 @@ def plans_csv(journey_map) -> bytes:
                 plan.owner,
                 plan.due_date.isoformat() if plan.due_date else "",
                 plan.get_status_display(),
+                plan.result,
+                "" if plan.result_number is None else plan.result_number,
+                ", ".join(
+                    label
+                    for label, missing in (
+                        (_("owner"), not plan.owner),
+                        (_("due date"), not plan.due_date),
+                    )
+                    if missing
+                ),
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -346,3 +346,19 @@ def test_the_owner_can_leave_an_address_for_reminders(plans):
     assert plans["late"].owner_email == "lead@example.com"
     bad = Client().post(url, {**data, "owner_email": "not an address"})
     assert bad.status_code == 422
+
+
+def test_paper_and_the_spreadsheet_say_what_a_plan_lacks(plans):
+    import csv
+    import io
+
+    from maps import pdf
+
+    html = pdf.print_html(plans["map"])
+    row = html.rsplit("효과 측정", 1)[1].split("</tr>")[0]  # the plans table, last
+    assert "담당자 없음" in row and "날짜 없음" in row
+    assert "누적 문의 80건 (80)" in html
+    sheet = plans["facilitator"].get(reverse("maps:export-csv", args=[plans["map"].pk]))
+    rows = {r[0]: r for r in csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")))}
+    assert rows["효과 측정"][8] == "담당자, 실행일"
+    assert rows["시범 운영"][6:9] == ["누적 문의 80건", "80.00", ""]
