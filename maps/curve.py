@@ -75,8 +75,25 @@ def counted(emotions: list[Emotion]) -> tuple[tuple[Emotion, ...], tuple[Emotion
     return now, tuple(e for e in emotions if e.round != latest[e.touchpoint_id])
 
 
+class Scored:
+    """Mean, lowest and highest of `scores`: a stage's, or one touchpoint's."""
+
+    @property
+    def mean(self) -> float | None:
+        """None, not zero, where nobody scored: the line has a gap there."""
+        return statistics.fmean(self.scores) if self.scores else None
+
+    @property
+    def low(self) -> int | None:
+        return min(self.scores, default=None)
+
+    @property
+    def high(self) -> int | None:
+        return max(self.scores, default=None)
+
+
 @dataclass(frozen=True)
-class StageData:
+class StageData(Scored):
     name: str
     emotions: tuple[Emotion, ...] = ()
     touchpoints: tuple[Touchpoint, ...] = ()
@@ -93,22 +110,9 @@ class StageData:
         return [e.score for e in self.emotions]
 
     @property
-    def mean(self) -> float | None:
-        """None, not zero, for a stage nobody scored: the line has a gap there."""
-        return statistics.fmean(self.scores) if self.emotions else None
-
-    @property
     def spread(self) -> float | None:
         """Population standard deviation: how much the team disagrees (0 with one card)."""
         return statistics.pstdev(self.scores) if self.emotions else None
-
-    @property
-    def low(self) -> int | None:
-        return min(self.scores, default=None)
-
-    @property
-    def high(self) -> int | None:
-        return max(self.scores, default=None)
 
     @property
     def mots(self) -> list[Touchpoint]:

@@ -15,31 +15,19 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from maps.curve import CurveData, Touchpoint
+from maps.curve import CurveData, Scored, Touchpoint
 from maps.models.figures import Scale, measured_score
 
 SHOWN = 3
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Scored):
     touchpoint: Touchpoint
     stage: str
     stage_index: int
     scores: tuple[int, ...]
     measured: float | None
-
-    @property
-    def mean(self) -> float | None:
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def low(self) -> int | None:
-        return min(self.scores, default=None)
-
-    @property
-    def high(self) -> int | None:
-        return max(self.scores, default=None)
 
 
 @dataclass(frozen=True)
@@ -52,26 +40,23 @@ class TouchpointView:
     def __init__(self, data: CurveData):
         self.data = data
 
-    @cached_property
-    def complaints_median(self) -> float | None:
-        """The median of the map's complaint counts: what "many complaints" means here."""
-        counts = [
-            t.measured["complaints"]
+    def _median(self, figure: str) -> float | None:
+        """The median of a figure over the map's touchpoints: what "many" means here."""
+        found = [
+            t.measured[figure]
             for s in self.data.stages
             for t in s.touchpoints
-            if "complaints" in t.measured
+            if figure in t.measured
         ]
-        return max(statistics.median(counts), 1.0) if counts else None
+        return max(statistics.median(found), 1.0) if found else None
+
+    @cached_property
+    def complaints_median(self) -> float | None:
+        return self._median("complaints")
 
     @cached_property
     def drop_off_median(self) -> float | None:
-        rates = [
-            t.measured["drop_off"]
-            for s in self.data.stages
-            for t in s.touchpoints
-            if "drop_off" in t.measured
-        ]
-        return max(statistics.median(rates), 1.0) if rates else None
+        return self._median("drop_off")
 
     @cached_property
     def rows(self) -> list[Row]:

@@ -189,6 +189,16 @@ def workshop(db, editor):
 
 
 @pytest.fixture
+def sent(monkeypatch):
+    """What would go to the rooms (broadcast.send's messages), in order, instead of sending."""
+    from workshops import broadcast
+
+    messages = []
+    monkeypatch.setattr(broadcast, "send", lambda map_id, message: messages.append(message))
+    return messages
+
+
+@pytest.fixture
 def join():
     """join(workshop, team_name) -> a Django test Client of a participant of that team."""
     from django.test import Client

@@ -15,18 +15,10 @@ from maps import importing, portable
 from maps.curve import CurveData, Emotion, StageData, counted
 from maps.models import Card, EmotionCard, JourneyMap, Lane
 from maps.perspectives import narrowing, role_gaps, split
-from workshops import broadcast
 from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    messages = []
-    monkeypatch.setattr(broadcast, "send", lambda map_id, message: messages.append(message))
-    return messages
 
 
 def joined(workshop, team: str, name: str, role: str = "", company: str = "") -> Client:

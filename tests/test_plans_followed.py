@@ -13,17 +13,9 @@ from django.utils import timezone
 
 from maps.followup import PlanGroups
 from maps.models import ActionPlan, Card, Lane, PlanNote
-from workshops import broadcast
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    messages = []
-    monkeypatch.setattr(broadcast, "send", lambda map_id, message: messages.append(message))
-    return messages
 
 
 @pytest.fixture

@@ -11,18 +11,10 @@ from django.urls import reverse
 
 from maps.curve import CurveData
 from maps.models import Card, EmotionCard, Lane
-from workshops import broadcast
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FEELING, PAIN = "숨겨둔감정표현", "숨겨둔페인포인트"
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    messages = []
-    monkeypatch.setattr(broadcast, "send", lambda map_id, message: messages.append(message))
-    return messages
 
 
 @pytest.fixture
