@@ -234,3 +234,22 @@ def test_the_workshop_pdf_has_every_team_s_map_in_one_file(
          str(ARTIFACTS / "workshop-page")],
         check=True,
     )  # fmt: skip
+
+
+def test_the_first_page_is_an_overview_a_manager_can_read_alone(
+    editor_client, full_map, poppler, tmp_path
+):
+    import subprocess
+
+    response = editor_client.get(reverse("maps:export-pdf", args=[full_map.pk]))
+    path = tmp_path / "map.pdf"
+    path.write_bytes(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    # The MOT, who does what by when, and how to read the marks, before any grid.
+    assert "진실의 순간" in first and "앱 결제 화면" in first
+    assert "UX 디자이너" in first and "2026-12-29" in first
+    assert "읽는 법" in first
