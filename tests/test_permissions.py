@@ -298,6 +298,8 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:map-view",  # tests/test_map_view_link.py
         # Drawn only where two roles wrote cards: who may read it, tests/test_felt_by_whom.py.
         "maps:curve-split",
+        # A participant's own "다 했어요": tests/test_ready_check.py.
+        "workshops:ready",
         # A secret in the address, no session: tests/test_plans_followed.py.
         "workshops:calendar",
         "workshops:owner",

@@ -16,6 +16,7 @@ from workshops import access, voting
 # The two parts of the page that are one person's own.
 PRIVATE_CARDS = "workshops/private_mine.html"
 DOTS_LEFT = "workshops/my_dots.html"
+READY = "workshops/my_ready.html"
 
 
 def context(request, journey_map: JourneyMap) -> dict:
@@ -40,6 +41,8 @@ def context(request, journey_map: JourneyMap) -> dict:
         }
     if workshop.vote_open:
         mine["dots_left"] = voting.dots_left(workshop, key)
+    if role.participant is not None and workshop.step_index is not None:
+        mine["ready"] = role.participant.ready_step == workshop.step_index
     return mine
 
 

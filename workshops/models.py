@@ -330,6 +330,8 @@ class Participant(models.Model):
     organisation = models.CharField(_("company or department"), max_length=NAME_MAX, blank=True)
     # What they do at work, if they say: the curve can be split by it (maps/perspectives.py).
     role = models.CharField(_("your role"), max_length=20, choices=WorkRole.choices, blank=True)
+    # "다 했어요" for the agenda step of this index: a new step makes everyone not ready.
+    ready_step = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

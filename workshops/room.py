@@ -8,6 +8,7 @@ database the same way it does for cards. Used by the facilitation actions.
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -18,7 +19,21 @@ ROOM_BAR = "workshops/room_bar.html"
 
 
 def bar_html(workshop: Workshop, *, oob: bool) -> str:
-    return render_to_string(ROOM_BAR, {"workshop": workshop, "oob": oob})
+    return render_to_string(
+        ROOM_BAR, {"workshop": workshop, "oob": oob, "ready": ready_counts(workshop)}
+    )
+
+
+def ready_counts(workshop: Workshop) -> list[tuple[str, int, int]]:
+    """(team, ready, people) for the step running now, in one query; nothing between steps."""
+    if workshop.step_index is None or workshop.is_closed:
+        return []
+    here = Q(participants__removed_at=None)
+    ready = here & Q(participants__ready_step=workshop.step_index)
+    teams = workshop.teams.order_by("position", "id").annotate(
+        people=Count("participants", filter=here), ready=Count("participants", filter=ready)
+    )
+    return [(team.name, team.ready, team.people) for team in teams if team.people]
 
 
 def tell_every_team(

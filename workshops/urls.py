@@ -104,6 +104,7 @@ workshop_patterns = [
     path(W + "present/<int:team_id>/", sharing.present, name="present"),
     path(W + "screen/", console.join_screen, name="screen"),
     path(W + "plans/", plans.workshop_plans, name="plans"),
+    path(W + "ready/", board.ready, name="ready"),
     path("cal/<str:token>.ics", plans.workshop_calendar, name="calendar"),
     path("p/<str:token>/", owner.owner_plan, name="owner"),
     path("p/<str:token>/plans.ics", owner.owner_calendar, name="owner-calendar"),

@@ -17,7 +17,7 @@ from maps.models import JourneyMap, Lane
 from workshops import broadcast, room, voting
 from workshops.access import Author
 from workshops.broadcast import action
-from workshops.mine import DOTS_LEFT, PRIVATE_CARDS
+from workshops.mine import DOTS_LEFT, PRIVATE_CARDS, READY
 from workshops.models import AgendaStep, Participant, Team, Workshop
 
 
@@ -38,7 +38,7 @@ def _tell(workshop: Workshop, by: Author, **changed) -> None:
 @action
 def start_clock(workshop: Workshop, *, by: Author) -> None:
     workshop.start()
-    _tell(workshop, by)
+    _tell(workshop, by, shared=([READY], {"ready": False}))
 
 
 @action
@@ -62,7 +62,18 @@ def extend_clock(workshop: Workshop, *, minutes: int, by: Author) -> None:
 @action
 def go_to_step(workshop: Workshop, *, index: int, by: Author) -> None:
     workshop.go_to_step(index)
-    _tell(workshop, by)
+    # Nobody is done with a step that has just begun: every "다 했어요" button resets.
+    _tell(workshop, by, shared=([READY], {"ready": False}))
+
+
+@action
+def set_ready(participant: Participant, *, ready: bool) -> None:
+    """A participant is done with the step running now (or takes it back); every room bar
+    shows the counts per team."""
+    workshop = participant.workshop
+    participant.ready_step = workshop.step_index if ready else None
+    participant.save(update_fields=["ready_step"])
+    room.tell_every_team(workshop, by=participant.display_name)
 
 
 @action

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maps.board import Board, Ranking
 from maps.curve import CurveData
 from maps.forms import DirectionForm, JourneyMapDetailsForm, PersonaForm, StageForm
-from workshops import fragments, mine, room
+from workshops import access, fragments, mine, room
 from workshops.access import (
     EDITOR,
     author,
@@ -22,8 +22,9 @@ from workshops.access import (
     get_map_for_edit,
     login_required,
 )
+from workshops.actions import facilitation as actions_facilitation
 from workshops.actions import maps as actions
-from workshops.models import Area
+from workshops.models import Area, Workshop
 from workshops.protocol import SEQ_HEADER
 from workshops.room_means import room_means
 from workshops.views.answers import answer, part
@@ -44,6 +45,7 @@ def board(request, map_id: int):
         "role": request.role,
         "workshop": workshop,
         "mine": mine.context(request, journey_map),
+        "ready": room.ready_counts(workshop) if workshop else [],
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
@@ -181,3 +183,23 @@ def stage_delete(request, map_id: int, stage_id: int):
     journey_map = get_map_for_edit(request, map_id, Area.STAGES)
     stage = get_object_or_404(journey_map.stages, pk=stage_id)
     return answer(request, journey_map, actions.delete_stage(stage, by=author(request)))
+
+
+@require_POST
+@transaction.atomic
+def ready(request, workshop_id: int):
+    """A participant's "다 했어요" (or taking it back) for the step running now."""
+    workshop = get_object_or_404(Workshop.objects.select_for_update(), pk=workshop_id)
+    participant = access.participant_in(request.session, workshop.pk)
+    if participant is None:
+        raise Http404
+    if workshop.step_index is None or workshop.is_closed:
+        message = _("No step is running: there is nothing to be done with yet.")
+        return HttpResponse(message, status=422, content_type="text/plain")
+    participant.workshop = workshop
+    actions_facilitation.set_ready(participant, ready=request.POST.get("ready") == "1")
+    journey_map = participant.team.journey_map
+    if not request.htmx:
+        return redirect(journey_map)
+    ready = participant.ready_step == workshop.step_index
+    return HttpResponse(mine.render(journey_map, [mine.READY], {"ready": ready}))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maps.models import MAX_SCORING_ROUNDS
-from workshops import access, overview
+from workshops import access, overview, room
 from workshops.access import author, login_required, require_editor
 from workshops.actions import facilitation as actions
 from workshops.forms import PrivateWritingForm, StepForm, TopMotForm, VoteForm, WorkshopCreateForm
@@ -71,6 +71,7 @@ def console_context(request, workshop: Workshop) -> dict:
             reverse("workshops:view", args=[workshop.view_token])
         ),
         "statuses": overview.team_statuses(workshop),
+        "ready": room.ready_counts(workshop),
         "private_form": PrivateWritingForm(),
         "max_scoring_rounds": MAX_SCORING_ROUNDS,
         "vote_form": VoteForm(initial={"dots": workshop.vote_dots}),
