@@ -359,19 +359,13 @@ def _old(figures, new: dict) -> dict:
 
 
 def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def _heading(name: str) -> str:
     return next(str(heading) for key, heading, _aliases in COLUMNS if key == name)
-
-
-# The template ----------------------------------------------------------------------------------
 
 
 def template(journey_map: JourneyMap) -> bytes:

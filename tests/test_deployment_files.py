@@ -20,8 +20,12 @@ def settings_variables() -> set[str]:
 def test_compose_runs_postgres_redis_and_the_web_app_with_healthchecks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "proxy"}
-    assert all("healthcheck" in service for service in services.values())
+    assert set(services) == {"postgres", "redis", "web", "proxy", "reminders"}
+    # Servers say whether they are up; the reminders job is a loop that restarts if it stops.
+    servers = ("postgres", "redis", "web", "proxy")
+    assert all("healthcheck" in services[name] for name in servers)
+    assert "send_reminders" in " ".join(services["reminders"]["command"])
+    assert services["reminders"]["restart"] == "unless-stopped"
     assert "migrate" in (ROOT / "Dockerfile").read_text()
     assert services["web"]["build"] == "."
 
@@ -39,10 +43,12 @@ def test_the_proxy_limits_bodies_and_passes_websockets_through():
 
 
 def test_compose_sets_only_variables_the_settings_read():
-    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
-    env = set(web["environment"])
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    env = set(services["web"]["environment"])
     assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"} <= env
     assert env <= settings_variables(), env - settings_variables()
+    reminders = set(services["reminders"]["environment"])
+    assert {"DATABASE_URL", "SITE_URL", "EMAIL_HOST"} <= reminders <= settings_variables()
 
 
 def test_ci_runs_make_test_strictly_against_postgres():
