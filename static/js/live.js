@@ -30,8 +30,23 @@
   }
 
   function apply(html) {
-    htmx.swap(document.body, html, { swapStyle: "none" });
+    htmx.swap(document.body, onlyWhatIsHere(html), { swapStyle: "none" });
     renderMarkers();
+  }
+
+  // A push carries every part of the board that changed; a page that shows only some of
+  // them takes those (htmx would log an error for each part with nowhere to go).
+  function onlyWhatIsHere(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    for (const part of template.content.querySelectorAll(":scope > [hx-swap-oob]")) {
+      const spec = part.getAttribute("hx-swap-oob");
+      const colon = spec.indexOf(":");
+      const target = colon >= 0 ? document.querySelector(spec.slice(colon + 1))
+        : part.id && document.getElementById(part.id);
+      if (!target) part.remove();
+    }
+    return template.innerHTML;
   }
 
   function drain() {
@@ -198,13 +213,23 @@
   // The answer to one's own edit is that edit's push too (its sequence number in a header):
   // its fragments go through the same in-order queue, so a slow answer never undoes a newer push.
   const PUSH_MARK = PROTOCOL.pushMark;
-  document.addEventListener("htmx:beforeSwap", (event) => {
+  function cutPush(event) {
+    if (event.detail.pushCut) return;
+    event.detail.pushCut = true;
     const seqHeader = event.detail.xhr.getResponseHeader(PROTOCOL.seqHeader);
     const body = event.detail.serverResponse;
     if (!seqHeader || typeof body !== "string" || body.indexOf(PUSH_MARK) < 0) return;
     const cut = body.indexOf(PUSH_MARK);
     event.detail.serverResponse = body.slice(0, cut);
     onPush({ seq: Number(seqHeader), html: body.slice(cut + PUSH_MARK.length) });
+  }
+  document.addEventListener("htmx:beforeSwap", cutPush);
+  // The same edit's push often comes through the socket first and replaces the button that
+  // sent it; htmx's events on a detached element never reach the document, and htmx would
+  // then look for the answer's parts inside the detached piece (oobErrorNoTarget). So each
+  // request's own element listens too.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    event.detail.elt.addEventListener("htmx:beforeSwap", cutPush, { once: true });
   });
 
   // Keep what people are typing ---------------------------------------------------------------
