@@ -23,7 +23,8 @@ def test_an_edit_made_while_the_database_is_away_is_resent_and_lands_once(
     context.add_cookies([{"name": "sessionid", "value": session, "url": server.url}])
     page = context.new_page()
     errors = []
-    watch(page, errors, expected=("status of 503", "Error Code 503"))  # the database away, on purpose
+    # The database goes away on purpose: its 503s are what the page then handles.
+    watch(page, errors, expected=("status of 503", "Error Code 503"))
     page.goto(f"{server.url}/maps/{map_id}/")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
 
