@@ -160,7 +160,8 @@ def test_the_pdf_prints_figures_and_the_measured_row(journey_map, touchpoints):
     TouchpointFigures.objects.create(touchpoint=touchpoints[1], complaints=41, source="cs")
     html = pdf.print_html(journey_map)
     assert "lane-measured" in html and "41" in html
-    assert html.count('class="curve-chart"') == 2  # the stage curve and the touchpoint curve
+    # The overview's curve, the stage curve under the grid, and the touchpoint curve.
+    assert html.count('class="curve-chart"') == 3
 
 
 def test_compare_overlays_the_measured_line_of_a_version_and_of_now(
