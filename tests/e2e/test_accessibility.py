@@ -51,12 +51,18 @@ def test_every_page_passes_axe(daphne, browser, editor):
     member = Client()
     member.post(f"/j/{workshop.join_token}/", {"display_name": "참가자", "team": team.pk})
 
+    owner = demo.action_plans.first().new_owner_token()
+
     pages = {
-        None: ["/login/", "/join/", f"/j/{workshop.join_token}/"],
+        None: ["/login/", "/join/", f"/j/{workshop.join_token}/", f"/p/{owner}/"],
         facilitator: [
             "/maps/",
             f"/maps/{demo.pk}/",
             f"/maps/{demo.pk}/compare/",
+            f"/maps/{demo.pk}/plans/",
+            f"/maps/{demo.pk}/figures/",
+            "/maps/mots/",
+            f"/workshops/{workshop.pk}/plans/",
             "/workshops/",
             f"/workshops/{workshop.pk}/",
             f"/workshops/{workshop.pk}/screen/",
