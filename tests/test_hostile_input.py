@@ -63,7 +63,11 @@ def state() -> tuple:
         tuple(ActionPlan.objects.values_list("pk", "what", "owner", "due_date", "status")),
         tuple(Stage.objects.values_list("pk", "name", "position")),
         tuple(JourneyMap.objects.values_list("pk", "title", "start_point")),
-        tuple(AgendaStep.objects.values_list("pk", "title", "minutes", "instructions", "areas")),
+        tuple(
+            AgendaStep.objects.values_list(
+                "pk", "title", "minutes", "instructions", "areas", "position"
+            )
+        ),
         tuple(Participant.objects.values_list("pk", "removed_at")),
         Workshop.objects.count(),
         MapVersion.objects.count(),
@@ -327,13 +331,15 @@ def test_creating_a_map(world, title, topic, map_type, persona, preset):
     date=st.one_of(st.dates().map(str), anything),
     teams=st.one_of(st.lists(anything, max_size=30).map("\n".join), anything),
     preset=st.one_of(st.just("funnel"), anything),
+    agenda=st.one_of(st.sampled_from(["built-in:compact", "saved:1", "saved:-1"]), anything),
 )
-@example(title="워크숍", date="2026-12-01", teams="1팀\n2팀", preset="funnel")
-def test_creating_a_workshop(world, title, date, teams, preset):
+@example(
+    title="워크숍", date="2026-12-01", teams="1팀\n2팀", preset="funnel", agenda="built-in:compact"
+)
+def test_creating_a_workshop(world, title, date, teams, preset, agenda):
     before = state()
-    response = world["client"].post(
-        reverse("workshops:list"), {"title": title, "date": date, "teams": teams, "preset": preset}
-    )
+    data = {"title": title, "date": date, "teams": teams, "preset": preset, "agenda": agenda}
+    response = world["client"].post(reverse("workshops:list"), data)
     check(response, before)
     if response.status_code == 302:
         workshop = Workshop.objects.latest("pk")
@@ -374,6 +380,33 @@ def test_editing_an_agenda_step(world, workshop, editor, step, title, minutes, i
     check(response, before)
     for saved in AgendaStep.objects.all():
         assert 1 <= saved.minutes <= 240
+
+
+@SETTINGS
+@given(
+    step=st.one_of(st.sampled_from(["own", "other workshop's"]), ids),
+    what=st.sampled_from(["move", "remove", "add"]),
+    direction=st.one_of(st.sampled_from(["up", "down"]), anything),
+)
+@example(step="own", what="move", direction="down")
+def test_reordering_removing_and_adding_steps(world, workshop, editor, step, what, direction):
+    other = Workshop.create(
+        title="남의 워크숍", date=workshop.date, teams=["A"], preset="funnel", facilitator=editor
+    )
+    step = {
+        "own": workshop.steps.last().pk,
+        "other workshop's": other.steps.first().pk,
+    }.get(step, step)
+    before = state()
+    url = {
+        "move": f"/workshops/{workshop.pk}/steps/{seg(step)}/move/",
+        "remove": f"/workshops/{workshop.pk}/steps/{seg(step)}/remove/",
+        "add": f"/workshops/{workshop.pk}/steps/add/",
+    }[what]
+    data = {"direction": direction, "new-title": direction, "new-minutes": 5}
+    check(world["client"].post(url, data, **HTMX), before)
+    positions = list(workshop.steps.values_list("position", flat=True))
+    assert positions == list(range(len(positions)))
 
 
 @SETTINGS

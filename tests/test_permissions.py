@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maps import portable
 from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
-from workshops.models import Dot, Participant, Workshop
+from workshops.models import AgendaTemplate, Dot, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,8 @@ def everything() -> str:
             workshops,
             Participant.objects.filter(removed_at=None).count(),
             MapVersion.objects.count(),
-            list(Workshop.objects.values_list("steps__minutes", flat=True)),
+            list(Workshop.objects.values_list("steps__pk", "steps__position", "steps__minutes")),
+            list(AgendaTemplate.objects.values_list("name", flat=True)),
             list(Card.all_objects.exclude(private_to="").values_list("pk", flat=True)),
             list(Dot.objects.values_list("card", "voter")),
             # A push counts in the map's sequence: a refused write tells nobody anything.
@@ -235,6 +236,7 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
             None,
         ),
         "workshops:screen": (reverse("workshops:screen", args=[k]), None),
+        "workshops:screen-state": (reverse("workshops:screen-state", args=[k]), None),
         "workshops:plans": (reverse("workshops:plans", args=[k]), None),
         **{
             f"workshops:control-{name}": (reverse(f"workshops:control-{name}", args=[k]), data)
@@ -247,6 +249,19 @@ def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
         "workshops:participant-remove": (
             reverse("workshops:participant-remove", args=[k, w["participant"].pk]),
             {},
+        ),
+        "workshops:step-add": (
+            reverse("workshops:step-add", args=[k]),
+            {"new-title": "추가 단계", "new-minutes": "5"},
+        ),
+        "workshops:step-remove": (reverse("workshops:step-remove", args=[k, step.pk]), {}),
+        "workshops:step-move": (
+            reverse("workshops:step-move", args=[k, step.pk]),
+            {"direction": "down"},
+        ),
+        "workshops:agenda-save": (
+            reverse("workshops:agenda-save", args=[k]),
+            {"template-name": "우리 안건"},
         ),
     }
 
@@ -298,6 +313,8 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:map-view",  # tests/test_map_view_link.py
         # Drawn only where two roles wrote cards: who may read it, tests/test_felt_by_whom.py.
         "maps:curve-split",
+        # Saved agendas belong to no workshop: tests/test_agenda_editing.py.
+        "workshops:agenda-delete",
         # A participant's own "다 했어요": tests/test_ready_check.py.
         "workshops:ready",
         # A secret in the address, no session: tests/test_plans_followed.py.
@@ -364,8 +381,13 @@ WORKSHOP_URLS = [
     "workshops:export-pdf",
     "workshops:present",
     "workshops:screen",
+    "workshops:screen-state",
     "workshops:plans",
     "workshops:step",
+    "workshops:step-add",
+    "workshops:step-remove",
+    "workshops:step-move",
+    "workshops:agenda-save",
     "workshops:participant-remove",
     *(f"workshops:control-{name}" for name in CONTROLS),
 ]

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from maps import presets
 from maps.models import NAME_MAX, Lane, WorkRole
+from workshops import agenda as agendas
 from workshops.models import (
     CODE_LENGTH,
     MAX_PARTICIPANTS,
     AgendaStep,
+    AgendaTemplate,
     Area,
     Participant,
     Team,
@@ -32,6 +34,13 @@ class WorkshopCreateForm(forms.ModelForm):
     )
     preset = forms.ChoiceField(
         label=_("Stages of every team's map"), choices=presets.choices, initial="funnel"
+    )
+    agenda = forms.ChoiceField(
+        label=_("Agenda"),
+        choices=agendas.choices,
+        initial=f"built-in:{agendas.DEFAULT}",
+        required=False,  # none chosen: the built-in default
+        help_text=_("You can add, remove, reorder and change steps on the console, also later."),
     )
 
     class Meta:
@@ -64,6 +73,12 @@ class WorkshopCreateForm(forms.ModelForm):
                 _("A team name has at most %(max)d characters.") % {"max": NAME_MAX}
             )
         return names
+
+    def clean_agenda(self) -> list[dict]:
+        steps = agendas.steps_for(self.cleaned_data["agenda"] or f"built-in:{agendas.DEFAULT}")
+        if steps is None:
+            raise forms.ValidationError(_("That agenda is no longer saved; choose another."))
+        return steps
 
 
 class JoinCodeForm(forms.Form):
@@ -139,6 +154,24 @@ class StepForm(forms.ModelForm):
         if not 1 <= minutes <= 240:
             raise forms.ValidationError(_("A step lasts 1 to 240 minutes."))
         return minutes
+
+
+class AgendaTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgendaTemplate
+        fields = ["name"]
+        labels = {"name": _("Save this agenda as")}
+        error_messages = {
+            "name": {"unique": _("An agenda with this name is saved already; choose another.")}
+        }
+
+
+class StepMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1
 
 
 class ExtendForm(forms.Form):

@@ -108,24 +108,27 @@ class Workshop(models.Model):
         return reverse("workshops:console", args=[self.pk])
 
     @classmethod
-    def create(cls, *, title: str, date, teams: list[str], preset: str, facilitator) -> Workshop:
-        """A workshop with one map per team (stages from `preset`) and the default agenda."""
-        from workshops import agenda  # it names the areas defined here
+    def create(
+        cls,
+        *,
+        title: str,
+        date,
+        teams: list[str],
+        preset: str,
+        facilitator,
+        agenda: list[dict] | None = None,
+    ) -> Workshop:
+        """A workshop with one map per team (stages from `preset`) and the steps of `agenda`
+        (workshops/agenda.py; the built-in default if none)."""
+        from workshops import agenda as agendas  # it names the areas defined here
 
         with transaction.atomic():
             workshop = cls.objects.create(title=title, date=date, facilitator=facilitator)
             for position, name in enumerate(teams):
                 workshop.add_team(name, preset=preset, position=position)
+            steps = agenda if agenda is not None else agendas.built_in(agendas.DEFAULT)
             AgendaStep.objects.bulk_create(
-                AgendaStep(
-                    workshop=workshop,
-                    position=i,
-                    title=str(title_),
-                    minutes=minutes,
-                    areas=[str(a) for a in areas],
-                    instructions=str(text),
-                )
-                for i, (title_, minutes, areas, text) in enumerate(agenda.DEFAULT_AGENDA)
+                AgendaStep(workshop=workshop, position=i, **step) for i, step in enumerate(steps)
             )
         return workshop
 
@@ -297,6 +300,29 @@ class AgendaStep(models.Model):
 
     def area_labels(self) -> list[str]:
         return [Area(a).label for a in self.areas if a in Area.values]
+
+
+class AgendaTemplate(models.Model):
+    """An agenda a facilitator saved from a workshop's console, to start others with."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    steps = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agenda template")
+        verbose_name_plural = _("agenda templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def minutes(self) -> int:
+        return sum(step["minutes"] for step in self.steps)
 
 
 class Team(models.Model):

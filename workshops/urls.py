@@ -4,6 +4,7 @@
 from django.urls import path
 
 from workshops.views import (
+    agenda,
     board,
     cards,
     console,
@@ -102,7 +103,8 @@ workshop_patterns = [
     path(W + "gallery/", sharing.gallery, name="gallery"),
     path(W + "export.pdf", sharing.export_pdf, name="export-pdf"),
     path(W + "present/<int:team_id>/", sharing.present, name="present"),
-    path(W + "screen/", console.join_screen, name="screen"),
+    path(W + "screen/", agenda.projector, name="screen"),
+    path(W + "screen/state/", agenda.projector_state, name="screen-state"),
     path(W + "plans/", plans.workshop_plans, name="plans"),
     path(W + "ready/", board.ready, name="ready"),
     path("cal/<str:token>.ics", plans.workshop_calendar, name="calendar"),
@@ -130,7 +132,12 @@ workshop_patterns = [
     path(C + "rotate/", controls.rotate, name="control-rotate"),
     path(C + "rotate-view/", controls.rotate_view, name="control-rotate-view"),
     path(C + "rotate-calendar/", controls.rotate_calendar, name="control-rotate-calendar"),
-    path(W + "steps/<int:step_id>/", console.step_update, name="step"),
+    path(W + "steps/<int:step_id>/", agenda.step_update, name="step"),
+    path(W + "steps/add/", agenda.step_add, name="step-add"),
+    path(W + "steps/<int:step_id>/remove/", agenda.step_remove, name="step-remove"),
+    path(W + "steps/<int:step_id>/move/", agenda.step_move, name="step-move"),
+    path(W + "agenda/save/", agenda.agenda_save, name="agenda-save"),
+    path("workshops/agendas/<int:id>/delete/", agenda.template_delete, name="agenda-delete"),
     path(
         W + "participants/<int:participant_id>/remove/",
         console.participant_remove,

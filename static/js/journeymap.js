@@ -57,6 +57,17 @@
     toast(xhr.status === 404 ? body.dataset.msgGone : body.dataset.msgError);
   });
 
+  // A refusal in words with a status htmx swaps (422: "this step is running") is a sentence
+  // to show, not a part of the page: the panel that asked stays as it was.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    if (event.detail.shouldSwap && xhr.status >= 400 && type.startsWith("text/plain")) {
+      event.detail.shouldSwap = false;
+      toast(xhr.responseText.slice(0, 400));
+    }
+  });
+
   // A button that asks first (forms that are not htmx requests).
   document.addEventListener("submit", (event) => {
     const button = event.submitter;

@@ -1,6 +1,7 @@
 // The agenda clock: counts down from the server's figure (data-seconds-left, rendered with the
-// room bar) on this screen's own monotonic clock, so screens with wrong system clocks still
-// agree. Each new room bar (a push, a resync, a console action) restarts from the server.
+// room bar or the projector's poll) on this screen's own monotonic clock, so screens with wrong
+// system clocks still agree. Each new room bar (a push, a resync, a console action, a poll)
+// restarts from the server.
 (function () {
   "use strict";
   let shown = null, base = 0, since = 0;
@@ -12,7 +13,7 @@
   }
 
   function tick() {
-    const clock = document.querySelector("#room-bar .clock[data-seconds-left]");
+    const clock = document.querySelector(".clock[data-seconds-left]");
     if (!clock) return;
     if (clock !== shown) {
       shown = clock;

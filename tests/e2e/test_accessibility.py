@@ -46,6 +46,7 @@ def test_every_page_passes_axe(daphne, browser, editor):
     workshop.open_vote("touchpoint", 3)
     workshop.gallery_open = True
     workshop.save()
+    workshop.start()  # the projector then shows a step and its clock
     facilitator = Client()
     facilitator.force_login(editor)
     member = Client()

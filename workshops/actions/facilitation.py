@@ -14,18 +14,27 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from maps.models import JourneyMap, Lane
+from workshops import agenda as agendas
 from workshops import broadcast, room, voting
 from workshops.access import Author
 from workshops.broadcast import action
 from workshops.mine import DOTS_LEFT, PRIVATE_CARDS, READY
-from workshops.models import AgendaStep, Participant, Team, Workshop
+from workshops.models import AgendaStep, AgendaTemplate, Participant, Team, Workshop
 
 
 @action
 def create_workshop(
-    *, title: str, date: datetime.date, teams: list[str], preset: str, by: Author
+    *,
+    title: str,
+    date: datetime.date,
+    teams: list[str],
+    preset: str,
+    agenda: list[dict] | None = None,
+    by: Author,
 ) -> Workshop:
-    return Workshop.create(title=title, date=date, teams=teams, preset=preset, facilitator=by.user)
+    return Workshop.create(
+        title=title, date=date, teams=teams, preset=preset, agenda=agenda, facilitator=by.user
+    )
 
 
 def _tell(workshop: Workshop, by: Author, **changed) -> None:
@@ -86,6 +95,38 @@ def edit_step(step: AgendaStep, *, by: Author, **changes) -> None:
     workshop = Workshop.objects.prefetch_related("steps").get(pk=step.workshop_id)
     if step.position == workshop.step_index:
         _tell(workshop, by)
+
+
+@action
+def add_step(workshop: Workshop, *, by: Author, **step) -> AgendaStep:
+    """A step at the end of the agenda; every room bar counts it ("Step 2 of 5")."""
+    added = agendas.add_step(workshop, step)
+    _tell(workshop, by)
+    return added
+
+
+@action
+def remove_step(workshop: Workshop, step: AgendaStep, *, by: Author) -> None:
+    """Refused (agendas.AgendaRefusal) for the step running now and the last one left."""
+    agendas.remove_step(workshop, step)
+    _tell(workshop, by)
+
+
+@action
+def move_step(workshop: Workshop, step: AgendaStep, *, offset: int, by: Author) -> None:
+    agendas.move_step(workshop, step, offset)
+    _tell(workshop, by)
+
+
+@action
+def save_agenda(workshop: Workshop, *, name: str, by: Author) -> AgendaTemplate:
+    """The workshop's agenda as a template new workshops can start from."""
+    return agendas.save_template(workshop, name=name, by=by.user)
+
+
+@action
+def delete_agenda(template: AgendaTemplate) -> None:
+    template.delete()
 
 
 # The room -------------------------------------------------------------------------------------

@@ -10,3 +10,9 @@ def clock(seconds) -> str:
     sign = "+" if seconds < 0 else ""
     minutes, rest = divmod(abs(seconds), 60)
     return f"{sign}{minutes}:{rest:02d}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -1,5 +1,5 @@
-"""The facilitator console: creating workshops, the console page and its team cards, the join
-code on a projector, agenda steps and removing a participant. The room controls are in
+"""The facilitator console: creating workshops, the console page and its team cards, and
+removing a participant. The agenda and the projector are in agenda.py, the room controls in
 controls.py, joining in joining.py, sharing in sharing.py."""
 
 from __future__ import annotations
@@ -15,10 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from maps.models import MAX_SCORING_ROUNDS
 from workshops import access, overview, room
+from workshops import agenda as agendas
 from workshops.access import author, login_required, require_editor
 from workshops.actions import facilitation as actions
-from workshops.forms import PrivateWritingForm, StepForm, TopMotForm, VoteForm, WorkshopCreateForm
-from workshops.models import Workshop
+from workshops.forms import (
+    AgendaTemplateForm,
+    PrivateWritingForm,
+    StepForm,
+    TopMotForm,
+    VoteForm,
+    WorkshopCreateForm,
+)
+from workshops.models import AgendaTemplate, Workshop
 
 
 def get_workshop(request, workshop_id: int, *, lock: bool = False) -> Workshop:
@@ -56,11 +64,12 @@ def workshop_list(request):
     form = WorkshopCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect(actions.create_workshop(by=author(request), **form.cleaned_data))
-    workshops = Workshop.objects.prefetch_related("teams")
-    status = 422 if form.errors else 200
-    return render(
-        request, "workshops/list.html", {"workshops": workshops, "form": form}, status=status
-    )
+    context = {
+        "workshops": Workshop.objects.prefetch_related("teams"),
+        "form": form,
+        "templates": AgendaTemplate.objects.all(),
+    }
+    return render(request, "workshops/list.html", context, status=422 if form.errors else 200)
 
 
 def console_context(request, workshop: Workshop) -> dict:
@@ -71,7 +80,6 @@ def console_context(request, workshop: Workshop) -> dict:
             reverse("workshops:view", args=[workshop.view_token])
         ),
         "statuses": overview.team_statuses(workshop),
-        "ready": room.ready_counts(workshop),
         "private_form": PrivateWritingForm(),
         "max_scoring_rounds": MAX_SCORING_ROUNDS,
         "vote_form": VoteForm(initial={"dots": workshop.vote_dots}),
@@ -79,6 +87,10 @@ def console_context(request, workshop: Workshop) -> dict:
         "step_forms": [
             (step, StepForm(instance=step, prefix=f"s{step.pk}")) for step in workshop.steps.all()
         ],
+        "new_step_form": StepForm(prefix="new", initial={"minutes": 10}),
+        "template_form": AgendaTemplateForm(prefix="template"),
+        "max_steps": agendas.MAX_STEPS,
+        **_ready(workshop),
     }
 
 
@@ -91,7 +103,18 @@ def console(request, workshop_id: int):
 
 def _teams(request, workshop: Workshop):
     context = {"workshop": workshop, "statuses": overview.team_statuses(workshop)}
+    context.update(_ready(workshop))
     return render(request, "workshops/console_teams.html", context)
+
+
+def _ready(workshop: Workshop) -> dict:
+    """Who is done with the step running now, per team, and whether every team is."""
+    ready = room.ready_counts(workshop)
+    return {
+        "ready": ready,
+        "ready_by_team": {name: (done, people) for name, done, people in ready},
+        "all_ready": bool(ready) and all(done == people for _name, done, people in ready),
+    }
 
 
 @require_GET
@@ -108,34 +131,6 @@ def qr_code(request, workshop_id: int):
     out = io.BytesIO()
     segno.make(join_url(request, workshop), error="m").save(out, kind="svg", scale=8, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
-
-
-@require_GET
-@login_required
-def join_screen(request, workshop_id: int):
-    """The code and QR code, big enough for a projector."""
-    workshop = get_workshop(request, workshop_id)
-    context = {"workshop": workshop, "join_url": join_url(request, workshop)}
-    return render(request, "workshops/join_screen.html", context)
-
-
-@require_POST
-@login_required
-@transaction.atomic
-def step_update(request, workshop_id: int, step_id: int):
-    workshop = get_workshop(request, workshop_id, lock=True)
-    step = get_object_or_404(workshop.steps.all(), pk=step_id)
-    form = StepForm(request.POST, instance=step, prefix=f"s{step.pk}")
-    if not form.is_valid():
-        context = console_context(request, workshop)
-        context["step_forms"] = [
-            (s, form if s.pk == step.pk else StepForm(instance=s, prefix=f"s{s.pk}"))
-            for s in workshop.steps.all()
-        ]
-        template = "workshops/console_agenda.html" if request.htmx else "workshops/console.html"
-        return render(request, template, context, status=422)
-    actions.edit_step(step, by=author(request), **form.cleaned_data)
-    return console_answer(request, get_workshop(request, workshop_id))  # the steps as saved
 
 
 def console_answer(request, workshop: Workshop):
