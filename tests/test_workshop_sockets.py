@@ -126,7 +126,7 @@ async def test_a_removed_participant_s_socket_closes_and_their_writes_are_refuse
         reverse("maps:card-add", args=[team_map.pk]),
         {"stage": stage.pk, "lane": Lane.ACTION, "text": "제거된 뒤"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 410  # told they were removed (tests/test_console_overview.py)
     assert await team_map.cards.acount() == before
     # And the socket cannot come back.
     _c, connected, code = await connect(team_map.pk, [ORIGIN, cookie_of(member)])

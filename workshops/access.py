@@ -40,6 +40,13 @@ class WriteRefused(Exception):
     status = 403
 
 
+class Removed(WriteRefused):
+    """A participant the facilitator removed opens their old map: told so, not a bare 404."""
+
+    status = 410
+    template = "workshops/removed.html"
+
+
 class TooFast(WriteRefused):
     """Changes faster than a person makes them: answered 429, nothing changed."""
 
@@ -74,6 +81,13 @@ def participant_in(session, workshop_id: int) -> Participant | None:
     if pk is None:
         return None
     return Participant.objects.filter(pk=pk, workshop_id=workshop_id, removed_at=None).first()
+
+
+def removed_from(session, journey_map: JourneyMap) -> bool:
+    team = team_of(journey_map)
+    pk = session.get(PARTICIPANTS, {}).get(str(team.workshop_id)) if team else None
+    removed = Participant.objects.filter(pk=pk, removed_at__isnull=False)
+    return pk is not None and removed.filter(workshop_id=team.workshop_id).exists()
 
 
 def _rights_added(request: HttpRequest) -> None:
@@ -203,6 +217,8 @@ def get_map(request: HttpRequest, map_id: int, *, lock: bool = False) -> Journey
     journey_map = get_object_or_404(queryset, pk=map_id)
     role = role_for(request.user, request.session, journey_map)
     if role is None:
+        if removed_from(request.session, journey_map):
+            raise Removed(_("The facilitator removed you from this workshop."))
         raise Http404
     request.role = role
     return journey_map
@@ -379,4 +395,5 @@ class RefusalMiddleware:
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = "/"
         context = {"message": exception, "back": back}
-        return render(request, "workshops/refused.html", context, status=exception.status)
+        template = getattr(exception, "template", "workshops/refused.html")
+        return render(request, template, context, status=exception.status)

@@ -7,10 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage
-from workshops.models import Participant, Team, Workshop
+from workshops.models import Area, Participant, Team, Workshop
 
 
 @dataclass
@@ -18,11 +19,16 @@ class TeamStatus:
     team: Team
     members: list[Participant] = field(default_factory=list)
     lane_counts: list[tuple[str, int]] = field(default_factory=list)
-    emotions: int = 0
+    emotions: int | None = 0
     attention: list[str] = field(default_factory=list)
     # Private writing: cards waiting for the reveal. Dot voting: the most dotted cards.
     hidden: int = 0
     top: list[Card] = field(default_factory=list)
+    # What the step running now asks for: the setup checklist (label, done) in a step that
+    # opens the setup, plan counts in one that opens plans; lane counts of the open lanes.
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+    plans: int | None = 0
+    plans_incomplete: int = 0
 
     @property
     def last_activity(self):
@@ -30,11 +36,20 @@ class TeamStatus:
 
 
 def team_statuses(workshop: Workshop) -> list[TeamStatus]:
-    teams = list(workshop.teams.select_related("journey_map"))
+    teams = list(workshop.teams.select_related("journey_map__persona"))
+    step = workshop.step
+    # A step that opens nothing (sharing) reads the whole map again.
+    focus = set(step.areas if step else ()) or set(Area.values)
     map_ids = [team.journey_map_id for team in teams]
     members = defaultdict(list)
-    for participant in workshop.participants.filter(removed_at=None):
+    people = list(workshop.participants.filter(removed_at=None).order_by("joined_at", "id"))
+    names = Counter(p.display_name for p in people)
+    for participant in people:
+        # The same name twice: each says when it joined, so the right one can be removed.
+        participant.same_name = names[participant.display_name] > 1
         members[participant.team_id].append(participant)
+    stage_counts = _count_by_map(Stage.objects.filter(journey_map__in=map_ids))
+    plan_counts = _count_by_map(ActionPlan.objects.filter(journey_map__in=map_ids))
     lanes = Counter()
     for row in (
         Card.objects.filter(journey_map__in=map_ids)
@@ -80,22 +95,28 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
     statuses = []
     for team in teams:
         map_id = team.journey_map_id
+        journey_map = team.journey_map
+        open_lanes = [lane for lane in journey_map.lanes if Area.for_lane(lane) in focus]
         status = TeamStatus(
             team=team,
             members=members[team.pk],
-            lane_counts=[(lane.label, lanes[map_id, lane]) for lane in team.journey_map.lanes],
-            emotions=emotions.get(map_id, 0),
+            lane_counts=[(lane.label, lanes[map_id, lane]) for lane in open_lanes],
+            emotions=emotions.get(map_id, 0) if Area.EMOTION in focus else None,
             hidden=hidden[map_id],
             top=top[map_id][:3],
+            plans=plan_counts.get(map_id, 0) if Area.PLAN in focus else None,
+            plans_incomplete=vague_plans.get(map_id, 0),
         )
+        if Area.SETUP in focus:
+            status.checklist = setup_checklist(journey_map, stage_counts.get(map_id, 0))
         # Literal ngettext calls, so makemessages finds every sentence.
-        n = bare_stages.get(map_id, 0)
+        n = bare_stages.get(map_id, 0) if Area.TOUCHPOINT in focus else 0
         if n:
             status.attention.append(
                 ngettext("%(n)d stage has no touchpoint", "%(n)d stages have no touchpoint", n)
                 % {"n": n}
             )
-        n = silent_touchpoints.get(map_id, 0)
+        n = silent_touchpoints.get(map_id, 0) if Area.EMOTION in focus else 0
         if n:
             status.attention.append(
                 ngettext(
@@ -105,7 +126,7 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
                 )
                 % {"n": n}
             )
-        n = unplanned.get(map_id, 0)
+        n = unplanned.get(map_id, 0) if focus & {Area.OPPORTUNITY, Area.PLAN} else 0
         if n:
             status.attention.append(
                 ngettext(
@@ -115,7 +136,7 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
                 )
                 % {"n": n}
             )
-        n = vague_plans.get(map_id, 0)
+        n = vague_plans.get(map_id, 0) if Area.PLAN in focus else 0
         if n:
             status.attention.append(
                 ngettext(
@@ -127,6 +148,17 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
             )
         statuses.append(status)
     return statuses
+
+
+def setup_checklist(journey_map, stages: int) -> list[tuple[str, bool]]:
+    """Step 1 of DOMAIN.md's format, item by item, as the console shows it."""
+    persona = journey_map.persona
+    return [
+        (_("Topic"), bool(journey_map.topic)),
+        (_("Start and end point"), bool(journey_map.start_point and journey_map.end_point)),
+        (_("Persona"), persona is not None and bool(persona.name and persona.profile)),
+        (_("Stages (at least three)"), stages >= 3),
+    ]
 
 
 def _count_by_map(queryset) -> dict[int, int]:

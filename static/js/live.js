@@ -74,6 +74,7 @@
     syncing = fetch(snapshotUrl + "?since=" + seq, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then((response) => {
         if (response.status === 204) return null;
+        if (response.status === 410) { removed(); return null; }
         if (!response.ok) throw new Error("snapshot " + response.status);
         const newSeq = Number(response.headers.get(PROTOCOL.seqHeader));
         return response.text().then((html) => {
@@ -134,11 +135,19 @@
   // and the socket knew the old one. Ask over HTTP, with the cookie as it is now; the board
   // answers 200/204 while this person may still read it (401 or 404 otherwise).
   let refusals = 0;
+  // The facilitator removed this person (the map itself answers 410 then): the page that says
+  // so, instead of a board that silently stops.
+  function removed() {
+    setStatus("closed");
+    location.reload();
+  }
+
   function stillAllowed() {
     if (++refusals > 3) { setStatus("closed"); return; }
     fetch(snapshotUrl + "?since=" + seq, { headers: { "HX-Request": "true" }, credentials: "same-origin", redirect: "manual" })
       .then((response) => {
         if (response.status === 200 || response.status === 204) { attempts = 1; connect(); }
+        else if (response.status === 410) removed();
         else setStatus("closed");
       })
       .catch(() => setStatus("closed"));

@@ -104,6 +104,16 @@ def test_the_agenda_changes_during_the_workshop_and_the_projector_follows(
     expect(projector.locator("body")).to_have_attribute("data-chimed", "2")
     expect(host.locator("#teams[data-all-ready]")).to_have_count(1, timeout=10_000)
 
+    # The console shows her online, and when she is removed her screen says so at once.
+    chip = host.locator(f"[data-testid=team-{team.pk}] [data-testid=member]")
+    expect(chip).to_have_class(re.compile(r"\bonline\b"))
+    expect(host.locator(f"[data-testid=team-{team.pk}] [data-testid=last-activity]")).to_have_text(
+        re.compile(r"방금|\d+분 전")
+    )
+    host.get_by_role("button", name="김민지 내보내기").click()
+    expect(member.locator("h1")).to_have_text("이 워크숍에 더 이상 참여하고 있지 않습니다")
+    expect(member.get_by_role("alert")).to_contain_text("퍼실리테이터가 이 워크숍에서 내보냈습니다")
+
     # Saved as a template, the agenda starts the next workshop.
     saving = host.locator("details:has(input[name=template-name])")
     saving.locator("summary").click()

@@ -34,7 +34,7 @@ def _agenda_with(request, workshop, status: int = 422, **forms):
             )
             for s in workshop.steps.all()
         ]
-    context.update(forms)
+    context |= forms
     template = "workshops/console_agenda.html" if request.htmx else "workshops/console.html"
     return render(request, template, context, status=status)
 

@@ -34,6 +34,7 @@ from workshops.views.answers import answer, part
 @login_required
 def board(request, map_id: int):
     journey_map = get_map(request, map_id)
+    _seen(request)
     board = Board.load(journey_map)
     workshop = _workshop_of(request)
     curve = CurveData.from_board(board)
@@ -52,6 +53,12 @@ def board(request, map_id: int):
     return render(request, "workshops/board.html", context)
 
 
+def _seen(request) -> None:
+    """A participant whose board is open (it re-reads itself every ~50 s) is online now."""
+    if request.role.participant is not None:
+        request.role.participant.seen()
+
+
 def _workshop_of(request):
     """The workshop of the map this request opened, with its agenda, or None."""
     workshop = request.role.workshop  # loaded with the team by access.role_for
@@ -66,6 +73,7 @@ def snapshot(request, map_id: int):
     """The whole board as out-of-band parts, for a client that missed pushes or was away.
     `?since=N` answers 204 when nothing changed after N."""
     journey_map = get_map(request, map_id)
+    _seen(request)
     # Read the sequence number before the board: what is rendered is at least that new.
     seq = {SEQ_HEADER: str(journey_map.seq)}
     if request.GET.get("since") == str(journey_map.seq):

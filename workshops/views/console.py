@@ -103,7 +103,7 @@ def console(request, workshop_id: int):
 
 def _teams(request, workshop: Workshop):
     context = {"workshop": workshop, "statuses": overview.team_statuses(workshop)}
-    context.update(_ready(workshop))
+    context |= _ready(workshop)
     return render(request, "workshops/console_teams.html", context)
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane, WorkRole
+from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -343,54 +343,3 @@ class Team(models.Model):
     def heading(self) -> str:
         """The team as a map's cover names it: 팀 A · 워크숍 (2026-12-02)."""
         return f"{self.name} · {self.workshop.title} ({self.workshop.date:%Y-%m-%d})"
-
-
-class Participant(models.Model):
-    """Someone in the room without an account: known by the session of their browser."""
-
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
-    team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, related_name="participants"
-    )
-    display_name = models.CharField(_("your name"), max_length=NAME_MAX)
-    organisation = models.CharField(_("company or department"), max_length=NAME_MAX, blank=True)
-    # What they do at work, if they say: the curve can be split by it (maps/perspectives.py).
-    role = models.CharField(_("your role"), max_length=20, choices=WorkRole.choices, blank=True)
-    # "다 했어요" for the agenda step of this index: a new step makes everyone not ready.
-    ready_step = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    joined_at = models.DateTimeField(auto_now_add=True)
-    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["display_name", "id"]
-        verbose_name = _("participant")
-        verbose_name_plural = _("participants")
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def label(self) -> str:
-        if self.organisation:
-            return f"{self.display_name} ({self.organisation})"
-        return self.display_name
-
-
-class Dot(models.Model):
-    """One dot a voter put on a card in one round of dot voting. A voter's dots are numbered
-    1..N (`slot`): the unique constraint makes an (N+1)th dot impossible even when two
-    requests race."""
-
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="dots")
-    round = models.PositiveIntegerField()
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="dots")
-    voter = models.CharField(max_length=24)
-    slot = models.PositiveSmallIntegerField()
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "round", "voter", "slot"], name="one_dot_per_slot"
-            )
-        ]
