@@ -99,3 +99,16 @@ def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, scr
     for page in (minji, junho):
         page.wait_for_url(present)
         expect(page.locator(".present-nav")).to_contain_text(team_2.name)
+    # A presentation only reads: no edit or export buttons, the map zoomed to fill the screen
+    # (a four-stage map grows on a 1400-pixel screen), + and 0 change the size and give it back.
+    expect(junho.locator(".exports")).to_be_hidden()
+    expect(junho.locator(".add-card").first).to_be_hidden()
+    stage = junho.locator("#present-stage")
+    fitted = float(stage.evaluate("el => el.style.zoom"))
+    assert fitted > 1
+    junho.keyboard.press("+")
+    assert float(stage.evaluate("el => el.style.zoom")) > fitted
+    junho.keyboard.press("0")
+    assert float(stage.evaluate("el => el.style.zoom")) == fitted
+    junho.keyboard.press("ArrowLeft")
+    junho.wait_for_url(f"{daphne.url}/workshops/{workshop.pk}/present/{team_1.pk}/")
