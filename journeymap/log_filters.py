@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 
 
 class ShutdownCleanup(logging.Filter):
@@ -50,8 +51,20 @@ class RedisAway(logging.Filter):
             from redis.exceptions import ConnectionError, TimeoutError
 
             error = record.exc_info[1]
-            if isinstance(error, (ConnectionError, TimeoutError, OSError)):
+            lost = isinstance(error, (ConnectionError, TimeoutError, OSError))
+            if lost or (isinstance(error, AttributeError) and _in_connection(record.exc_info[2])):
                 record.msg, record.args = "Redis unreachable, retrying: %r", (error,)
                 record.exc_info, record.exc_text = None, None
                 record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+def _in_connection(trace) -> bool:
+    """redis-py's asyncio connection, dropped while it says HELLO, can find its writer gone
+    (AttributeError on None inside redis/asyncio/connection.py): the same lost connection,
+    which the reader retries like any other (seen when Redis went away under load)."""
+    frames = list(traceback.walk_tb(trace)) if trace else []
+    if not frames:
+        return False
+    last = frames[-1][0].f_code.co_filename.replace("\\", "/")
+    return last.endswith("redis/asyncio/connection.py")
