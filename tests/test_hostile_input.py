@@ -332,13 +332,22 @@ def test_creating_a_map(world, title, topic, map_type, persona, preset):
     teams=st.one_of(st.lists(anything, max_size=30).map("\n".join), anything),
     preset=st.one_of(st.just("funnel"), anything),
     agenda=st.one_of(st.sampled_from(["built-in:compact", "saved:1", "saved:-1"]), anything),
+    start_from=st.one_of(st.sampled_from(["example:loan", "map:1", "map:-1", ""]), anything),
+    map_type=st.one_of(st.sampled_from(["blueprint", "current"]), anything),
 )
 @example(
-    title="워크숍", date="2026-12-01", teams="1팀\n2팀", preset="funnel", agenda="built-in:compact"
+    title="워크숍",
+    date="2026-12-01",
+    teams="1팀\n2팀",
+    preset="funnel",
+    agenda="built-in:compact",
+    start_from="example:loan",
+    map_type="future",
 )
-def test_creating_a_workshop(world, title, date, teams, preset, agenda):
+def test_creating_a_workshop(world, title, date, teams, preset, agenda, start_from, map_type):
     before = state()
     data = {"title": title, "date": date, "teams": teams, "preset": preset, "agenda": agenda}
+    data |= {"start_from": start_from, "map_type": map_type, "with_cards": "on"}
     response = world["client"].post(reverse("workshops:list"), data)
     check(response, before)
     if response.status_code == 302:

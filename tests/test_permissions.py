@@ -307,6 +307,10 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "maps:import",
         "maps:mots",
         "workshops:list",
+        # The example library belongs to no map: tests/test_examples.py.
+        "maps:examples",
+        "maps:example",
+        "maps:example-copy",
         "workshops:join-code",
         "workshops:join",
         "workshops:view",

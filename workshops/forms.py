@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maps import presets
-from maps.models import NAME_MAX, Lane, WorkRole
+from maps import examples, importing, portable, presets
+from maps.models import NAME_MAX, JourneyMap, Lane, MapType, WorkRole
 from workshops import agenda as agendas
 from workshops.models import (
     CODE_LENGTH,
@@ -34,6 +34,17 @@ class WorkshopCreateForm(forms.ModelForm):
     )
     preset = forms.ChoiceField(
         label=_("Stages of every team's map"), choices=presets.choices, initial="funnel"
+    )
+    start_from = forms.ChoiceField(
+        label=_("Start every team's map from"),
+        required=False,
+        help_text=_("Persona, scenario and stages are copied; the cards too if you tick below."),
+    )
+    with_cards = forms.BooleanField(
+        label=_("Copy the cards too (actions, touchpoints, emotion cards, plans)"), required=False
+    )
+    map_type = forms.ChoiceField(
+        label=_("Map type"), choices=MapType.choices, initial="current", required=False
     )
     agenda = forms.ChoiceField(
         label=_("Agenda"),
@@ -73,6 +84,43 @@ class WorkshopCreateForm(forms.ModelForm):
                 _("A team name has at most %(max)d characters.") % {"max": NAME_MAX}
             )
         return names
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        maps = JourneyMap.objects.order_by("-updated_at").values_list("pk", "title")[:100]
+        self.fields["start_from"].choices = [
+            ("", _("The stages chosen above, nothing else")),
+            (_("Examples"), [(f"example:{e.slug}", e.map["title"]) for e in examples.catalogue()]),
+            (_("Maps"), [(f"map:{pk}", title) for pk, title in maps]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, with_cards = data.pop("start_from", ""), data.pop("with_cards", False)
+        data["source"] = None
+        if start.startswith("example:"):
+            data["source"] = examples.as_of_today(
+                examples.get(start.partition(":")[2]), with_cards=with_cards
+            )
+        elif start.startswith("map:"):
+            journey_map = JourneyMap.objects.filter(pk=int(start.partition(":")[2])).first()
+            if journey_map is None:
+                raise forms.ValidationError(_("That map is gone; choose another."))
+            data["source"] = portable.dump(journey_map)
+            if not with_cards:
+                for stage in data["source"]["map"]["stages"]:
+                    stage["cards"], stage["emotions"] = [], []
+        if data["source"] is not None and data.get("map_type"):
+            trial = {**data["source"], "map": {**data["source"]["map"], "title": "-"}}
+            trial["map"]["map_type"] = data["map_type"]
+            try:
+                importing.check(trial)
+            except importing.ImportProblem as problem:
+                raise forms.ValidationError(
+                    _("That map cannot be copied as this map type: %(problem)s")
+                    % {"problem": problem}
+                ) from problem
+        return data
 
     def clean_agenda(self) -> list[dict]:
         steps = agendas.steps_for(self.cleaned_data["agenda"] or f"built-in:{agendas.DEFAULT}")

@@ -63,6 +63,8 @@ def test_every_page_passes_axe(daphne, browser, editor):
             f"/maps/{demo.pk}/plans/",
             f"/maps/{demo.pk}/figures/",
             "/maps/mots/",
+            "/maps/examples/",
+            "/maps/examples/loan/",
             f"/workshops/{workshop.pk}/plans/",
             "/workshops/",
             f"/workshops/{workshop.pk}/",

@@ -30,10 +30,19 @@ def create_workshop(
     teams: list[str],
     preset: str,
     agenda: list[dict] | None = None,
+    source: dict | None = None,
+    map_type: str = "",
     by: Author,
 ) -> Workshop:
     return Workshop.create(
-        title=title, date=date, teams=teams, preset=preset, agenda=agenda, facilitator=by.user
+        title=title,
+        date=date,
+        teams=teams,
+        preset=preset,
+        agenda=agenda,
+        source=source,
+        map_type=map_type,
+        facilitator=by.user,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maps import importing, portable
+from maps import examples, importing, portable
 from maps.models import JourneyMap, MapVersion, Persona, Stage, new_view_token
 from workshops import broadcast, fragments
 from workshops.access import Author
@@ -25,6 +25,12 @@ def import_map(imported: importing.ImportedMap, *, by: Author) -> JourneyMap:
     """A new map from a JSON export, checked already (`importing.read`, outside any
     transaction, so a big file holds nobody's writes while it is read)."""
     return imported.save(user=by.user)
+
+
+@action
+def copy_example(example: examples.Example, *, by: Author) -> JourneyMap:
+    """The example as the facilitator's own map, its dates moved to today."""
+    return examples.copy(example, user=by.user)
 
 
 @action

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maps import importing
 from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
@@ -117,25 +118,48 @@ class Workshop(models.Model):
         preset: str,
         facilitator,
         agenda: list[dict] | None = None,
+        source: dict | None = None,
+        map_type: str = "",
     ) -> Workshop:
-        """A workshop with one map per team (stages from `preset`) and the steps of `agenda`
-        (workshops/agenda.py; the built-in default if none)."""
+        """A workshop with one map per team and the steps of `agenda` (workshops/agenda.py;
+        the built-in default if none). Each map has the stages of `preset`, or is a copy of
+        `source` (a map export: another map or an example, with or without its cards)."""
         from workshops import agenda as agendas  # it names the areas defined here
 
         with transaction.atomic():
             workshop = cls.objects.create(title=title, date=date, facilitator=facilitator)
             for position, name in enumerate(teams):
-                workshop.add_team(name, preset=preset, position=position)
+                workshop.add_team(
+                    name, preset=preset, position=position, source=source, map_type=map_type
+                )
             steps = agenda if agenda is not None else agendas.built_in(agendas.DEFAULT)
             AgendaStep.objects.bulk_create(
                 AgendaStep(workshop=workshop, position=i, **step) for i, step in enumerate(steps)
             )
         return workshop
 
-    def add_team(self, name: str, *, preset: str = "funnel", position: int = 0) -> Team:
-        journey_map = JourneyMap.objects.create_from_preset(
-            title=f"{self.title} · {name}", preset=preset, created_by=self.facilitator
-        )
+    def add_team(
+        self,
+        name: str,
+        *,
+        preset: str = "funnel",
+        position: int = 0,
+        source: dict | None = None,
+        map_type: str = "",
+    ) -> Team:
+        title = f"{self.title} · {name}"
+        if source is not None:
+            data = {**source, "map": {**source["map"], "title": title}}
+            if map_type:
+                data["map"]["map_type"] = map_type
+            journey_map = importing.check(data).save(user=self.facilitator)
+        else:
+            journey_map = JourneyMap.objects.create_from_preset(
+                title=title,
+                preset=preset,
+                created_by=self.facilitator,
+                map_type=map_type or "current",
+            )
         return Team.objects.create(
             workshop=self, name=name, position=position, journey_map=journey_map
         )

@@ -1,13 +1,19 @@
-"""The facilitator's list of maps: creating a map and importing one from a JSON export."""
+"""The facilitator's list of maps: creating a map, importing one from a JSON export, and the
+example library (read, then copy to start from)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from asgiref.sync import sync_to_async
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from maps import importing
+from maps import examples, importing
 from maps.forms import JourneyMapCreateForm, MapImportForm
+from maps.models import Channel, JourneyMap, Lane
+from maps.templatetags.maps_tags import emotion_summary
 from workshops.access import author, editable_maps, login_required, require_editor
 from workshops.actions import maps as actions
 
@@ -64,3 +70,50 @@ async def map_import(request):
             journey_map = await sync_to_async(actions.import_map)(imported, by=by)
             return redirect(journey_map)
     return await sync_to_async(_list)(request, import_form=form, status=422)
+
+
+@require_GET
+@login_required
+def example_list(request):
+    require_editor(request)
+    return render(request, "maps/examples.html", {"examples": examples.catalogue()})
+
+
+def _example(request, slug: str) -> examples.Example:
+    require_editor(request)
+    example = examples.get(slug)
+    if example is None:
+        raise Http404
+    return example
+
+
+@require_GET
+@login_required
+def example(request, slug: str):
+    """An example, read-only: its persona, scenario and grid, with "copy to my maps"."""
+    example = _example(request, slug)
+    return render(request, "maps/example.html", {"example": example, "grid": _grid(example)})
+
+
+@require_POST
+@login_required
+def example_copy(request, slug: str):
+    return redirect(actions.copy_example(_example(request, slug), by=author(request)))
+
+
+def _grid(example: examples.Example) -> list[tuple[str, list[list[dict]]]]:
+    """(lane label, cards per stage) for each lane with a card, in the map type's order."""
+    stages = example.map["stages"]
+    lanes = JourneyMap(map_type=example.map["map_type"]).lanes
+    rows = []
+    for lane in lanes:
+        cells = [[_card(c) for c in stage["cards"] if c["lane"] == lane] for stage in stages]
+        if any(cells):
+            rows.append((Lane(lane).label, cells))
+    return rows
+
+
+def _card(card: dict) -> dict:
+    scores = [SimpleNamespace(score=e["score"]) for e in card.get("emotions", [])]
+    channel = Channel(card["channel"]).label if card.get("channel") in Channel.values else ""
+    return {**card, "felt": emotion_summary(scores), "channel_label": channel}
