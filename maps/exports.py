@@ -26,7 +26,7 @@ def plans_csv(journey_map) -> bytes:
     writer.writerow(
         [
             _("What"),
-            _("Opportunity"),
+            _("Opportunity or MOT"),
             _("Stage"),
             _("Owner"),
             _("Due date"),
@@ -43,7 +43,7 @@ def plans_csv(journey_map) -> bytes:
             cell(v)
             for v in (
                 plan.what,
-                plan.opportunity.text,
+                plan.answers,
                 plan.opportunity.stage.name,
                 plan.owner,
                 plan.due_date.isoformat() if plan.due_date else "",
@@ -106,7 +106,7 @@ def plans_calendar(plans, name: str, host: str = "journeymap") -> bytes:
             f"{label}: {value}"
             for label, value in [
                 (_("Owner"), plan.owner or "—"),
-                (_("Opportunity"), plan.opportunity.text),
+                (_("Opportunity or MOT"), plan.answers),
                 (_("Status"), plan.get_status_display()),
                 (_("Result"), plan.result or "—"),
                 (_("Journey map"), plan.journey_map.title),

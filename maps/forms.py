@@ -4,6 +4,7 @@ stages, touchpoints or opportunities are not valid choices."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -242,7 +243,9 @@ class ActionPlanForm(ClientTokenMixin, forms.ModelForm):
     def __init__(self, *args, journey_map: JourneyMap, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.journey_map = journey_map
-        self.fields["opportunity"].queryset = journey_map.cards.filter(lane=Lane.OPPORTUNITY)
+        self.fields["opportunity"].queryset = journey_map.cards.filter(
+            Q(lane=Lane.OPPORTUNITY) | Q(lane=Lane.TOUCHPOINT, is_mot=True)
+        )
         if self.instance.pk:
             del self.fields["opportunity"], self.fields["client_token"]
 

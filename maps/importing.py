@@ -179,9 +179,10 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
             _emotion(result, stage, card, raw, f"{where_card}.emotions[{e}]")
         for p, raw in enumerate(_list(card_data.get("plans", []), f"{where_card}.plans")):
             where_plan = f"{where_card}.plans[{p}]"
-            if card.lane != Lane.OPPORTUNITY:
+            if card.lane not in (Lane.OPPORTUNITY, Lane.TOUCHPOINT):
                 raise ImportProblem(
-                    _("%(where)s: action plans come from opportunities.") % {"where": where_plan}
+                    _("%(where)s: action plans come from opportunities or MOTs.")
+                    % {"where": where_plan}
                 )
             fields = _fields(_object(raw, where_plan), PLAN_FIELDS, where_plan, ["what"])
             plan = ActionPlan(opportunity=card, **fields)

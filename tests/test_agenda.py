@@ -268,3 +268,22 @@ def test_the_qr_code_is_an_svg_of_the_join_link(workshop, editor_client):
 def test_anonymous_people_are_asked_to_log_in_for_the_console(workshop):
     response = Client().get(reverse("workshops:console", args=[workshop.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_mots_can_be_chosen_in_steps_2_and_3_but_not_in_step_1(workshop, join, sent):
+    member = join(workshop, "팀 A")
+    journey_map = workshop.teams.get(name="팀 A").journey_map
+    touchpoint = Card.objects.create(
+        stage=journey_map.stages.first(), lane=Lane.TOUCHPOINT, text="앱 결제 화면"
+    )
+    url = reverse("maps:card-mot", args=[journey_map.pk, touchpoint.pk])
+    workshop.go_to_step(0)
+    refused = member.post(url, **HTMX)
+    assert refused.status_code == 403
+    touchpoint.refresh_from_db()
+    assert not touchpoint.is_mot
+    workshop.go_to_step(2)  # improvements and plans: touchpoints closed, MOT selection open
+    assert "touchpoint" not in workshop.open_areas() and "mot" in workshop.open_areas()
+    assert member.post(url, **HTMX).status_code == 200
+    touchpoint.refresh_from_db()
+    assert touchpoint.is_mot

@@ -120,14 +120,55 @@ def test_invalid_action_plans_are_refused(editor_client, journey_map, opportunit
     assert not ActionPlan.objects.exists()
 
 
-def test_action_plans_only_hang_off_opportunities(editor_client, journey_map, touchpoint):
+def test_action_plans_hang_off_opportunities_and_mots_only(
+    editor_client, journey_map, touchpoint, make_card
+):
+    thought = make_card("비싸다", lane=Lane.THOUGHT)
+    for card in (touchpoint, thought):  # a touchpoint that is not a MOT, a thought
+        response = editor_client.post(
+            url("plan-add", journey_map),
+            {"opportunity": card.pk, "what": "x", "status": "todo"},
+            **HTMX,
+        )
+        assert response.status_code == 422
+    assert not ActionPlan.objects.exists()
+    assert (
+        f'id="plan-add-{touchpoint.pk}"'
+        not in editor_client.get(url("board", journey_map)).content.decode()
+    )
+
+
+def test_a_mot_touchpoint_takes_a_plan_which_stays_when_it_is_unflagged(
+    editor_client, journey_map, touchpoint
+):
+    touchpoint.is_mot = True
+    touchpoint.save()
+    board = editor_client.get(url("board", journey_map)).content.decode()
+    assert f'id="plan-add-{touchpoint.pk}"' in board
     response = editor_client.post(
         url("plan-add", journey_map),
-        {"opportunity": touchpoint.pk, "what": "x", "status": "todo"},
+        {"opportunity": touchpoint.pk, "what": "결제 화면 단순화", "owner": "UX", "status": "todo"},
         **HTMX,
     )
-    assert response.status_code == 422
-    assert not ActionPlan.objects.exists()
+    assert response.status_code == 200
+    plan = ActionPlan.objects.get()
+    assert plan.opportunity == touchpoint and plan.answers == "★ MOT · 앱 결제 화면"
+    assert "★ MOT · 앱 결제 화면" in editor_client.get(
+        url("export-csv", journey_map)
+    ).content.decode("utf-8-sig")
+    editor_client.post(url("card-mot", journey_map, touchpoint.pk), **HTMX)  # unflagged
+    touchpoint.refresh_from_db()
+    assert not touchpoint.is_mot and ActionPlan.objects.filter(opportunity=touchpoint).exists()
+    response = editor_client.post(
+        url("plan-update", journey_map, plan.pk),
+        {"what": "결제 화면 단순화 2차", "owner": "UX", "status": "doing"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.what == "결제 화면 단순화 2차"
+    board = editor_client.get(url("board", journey_map)).content.decode()
+    assert "결제 화면 단순화 2차" in board and f'id="plan-add-{touchpoint.pk}"' not in board
 
 
 def test_it_edits_and_deletes_an_action_plan(editor_client, journey_map, opportunity):

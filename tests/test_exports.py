@@ -175,7 +175,8 @@ def test_action_plans_as_csv_open_in_excel_and_run_no_formula(editor_client, ful
     assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
-        "할 일", "개선 기회", "단계", "담당자", "실행일", "상태", "결과", "결과 수치", "빠진 것",
+        "할 일", "개선 기회 또는 MOT", "단계", "담당자", "실행일", "상태", "결과", "결과 수치",
+        "빠진 것",
     ]  # fmt: skip
     by_what = {row[0]: row for row in rows[1:]}
     assert by_what["결제 간소화 시안"][3:5] == ["UX 디자이너", "2026-12-29"]

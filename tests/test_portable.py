@@ -125,3 +125,17 @@ def test_import_needs_an_editor(client, demo):
     upload = SimpleUploadedFile("x.json", b"{}", "application/json")
     response = client.post(reverse("maps:import"), {"file": upload})
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_plans_on_a_mot_touchpoint_travel_with_it(journey_map, stages):
+    from maps import importing, portable
+    from maps.models import ActionPlan, Card, Lane
+
+    touchpoint = Card.objects.create(
+        stage=stages[1], lane=Lane.TOUCHPOINT, text="상품 수령", is_mot=True
+    )
+    ActionPlan.objects.create(journey_map=journey_map, opportunity=touchpoint, what="이중 포장")
+    copy = importing.load(portable.dump(journey_map))
+    plan = ActionPlan.objects.get(journey_map=copy)
+    assert plan.opportunity.text == "상품 수령" and plan.opportunity.is_mot
+    assert portable.dump(copy)["map"]["stages"] == portable.dump(journey_map)["map"]["stages"]

@@ -281,11 +281,14 @@ def limit_heavy(request: HttpRequest, kind: str) -> None:
         )
 
 
-def check_area(request: HttpRequest, area: str) -> None:
-    """Refuse a write to a part of the map the current agenda step does not open."""
+def check_area(request: HttpRequest, area: str, *or_areas: str) -> None:
+    """Refuse a write to a part of the map the current agenda step does not open (any of
+    `area` and `or_areas` will do)."""
     role = request.role
     workshop = role.workshop
-    if workshop is None or role.can_override or area in workshop.open_areas():
+    if workshop is None or role.can_override:
+        return
+    if set(workshop.open_areas()) & {area, *or_areas}:
         return
     opening = workshop.step_opening(area)
     name = Area(area).label

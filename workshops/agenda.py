@@ -19,12 +19,13 @@ WRITING = [
     Area.STAGES,
     Area.ACTION,
     Area.TOUCHPOINT,
+    Area.MOT,
     Area.EMOTION,
     Area.THOUGHT,
     Area.PAIN_POINT,
     Area.BACKSTAGE,
 ]
-IMPROVING = [Area.PAIN_POINT, Area.OPPORTUNITY, Area.PLAN]
+IMPROVING = [Area.PAIN_POINT, Area.MOT, Area.OPPORTUNITY, Area.PLAN]
 
 
 def _steps() -> dict[str, list[tuple]]:

@@ -90,6 +90,11 @@ class Card(models.Model):
         return self.lane == Lane.TOUCHPOINT
 
     @property
+    def takes_plans(self) -> bool:
+        """New action plans hang from opportunities and from MOT touchpoints."""
+        return self.lane == Lane.OPPORTUNITY or (self.is_touchpoint and self.is_mot)
+
+    @property
     def channel_label(self) -> str:
         if self.channel == Channel.OTHER and self.channel_other:
             return self.channel_other
@@ -231,12 +236,14 @@ class ActionPlan(models.Model):
     journey_map = models.ForeignKey(
         JourneyMap, on_delete=models.CASCADE, related_name="action_plans", editable=False
     )
+    # What the plan answers: an opportunity, or a MOT touchpoint itself (DOMAIN.md: plans for
+    # the moments that decide the verdict). A touchpoint unflagged later keeps its plans.
     opportunity = models.ForeignKey(
         Card,
-        verbose_name=_("opportunity"),
+        verbose_name=_("opportunity or MOT"),
         on_delete=models.CASCADE,
         related_name="action_plans",
-        limit_choices_to={"lane": Lane.OPPORTUNITY},
+        limit_choices_to={"lane__in": [Lane.OPPORTUNITY, Lane.TOUCHPOINT]},
     )
     what = models.CharField(_("what"), max_length=CARD_TEXT_MAX)
     owner = models.CharField(_("owner"), max_length=NAME_MAX, blank=True)
@@ -265,11 +272,17 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return self.what[:60]
 
+    @property
+    def answers(self) -> str:
+        """What the plan hangs from, as lists show it: the opportunity, or "★ MOT · …"."""
+        card = self.opportunity
+        return f"★ MOT · {card.text}" if card.is_touchpoint else card.text
+
     def clean(self) -> None:
         super().clean()
         if self.opportunity_id:
-            if self.opportunity.lane != Lane.OPPORTUNITY:
-                raise ValidationError(_("Action plans come from opportunities."))
+            if self.opportunity.lane not in (Lane.OPPORTUNITY, Lane.TOUCHPOINT):
+                raise ValidationError(_("Action plans come from opportunities or MOTs."))
             if self.journey_map_id and self.opportunity.journey_map_id != self.journey_map_id:
                 raise CrossMapError(_("That opportunity belongs to another map."))
 

@@ -44,6 +44,8 @@ class Area(models.TextChoices):
     STAGES = "stages", _("Stages")
     ACTION = "action", _("Customer actions")
     TOUCHPOINT = "touchpoint", _("Touchpoints and MOTs")
+    # Flagging MOTs (not writing touchpoints): open while the team reads its map and plans too.
+    MOT = "mot", _("MOT selection")
     EMOTION = "emotion", _("Emotion cards")
     THOUGHT = "thought", _("Thoughts")
     PAIN_POINT = "pain_point", _("Pain points")

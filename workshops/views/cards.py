@@ -138,7 +138,8 @@ def figures_update(request, map_id: int, card_id: int):
 @login_required
 @transaction.atomic
 def card_mot(request, map_id: int, card_id: int):
-    journey_map = get_map_for_edit(request, map_id, Area.TOUCHPOINT)
+    journey_map = get_map_for_edit(request, map_id)
+    access.check_area(request, Area.MOT, Area.TOUCHPOINT)
     card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.TOUCHPOINT)
     return answer(request, journey_map, actions.toggle_mot(card, by=author(request)))
 
