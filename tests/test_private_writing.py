@@ -173,3 +173,25 @@ def test_private_writing_refuses_bad_input_and_a_second_start(room):
     assert second.status_code == 422 and "먼저 공개하세요" in second.content.decode()
     room["workshop"].refresh_from_db()
     assert room["workshop"].private_areas == ["emotion"]
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_anonymous_private_writing_keeps_no_name_for_good(room, anonymous):
+    data = {"areas": ["emotion", "pain_point"]} | ({"anonymous": "on"} if anonymous else {})
+    assert control(room, "private-start", data).status_code == 200
+    room["workshop"].refresh_from_db()
+    assert room["workshop"].private_anonymous is anonymous
+    bar = room["teammate"].get(reverse("maps:board", args=[room["map"].pk])).content.decode()
+    assert ("이름이 남지 않습니다" in bar) is anonymous
+    write_privately(room)
+    control(room, "reveal")
+    emotion = EmotionCard.objects.get(words=FEELING)
+    assert emotion.private_to == ""
+    assert (emotion.author_name, emotion.author) == (("", None) if anonymous else ("작성자", None))
+    board = room["teammate"].get(reverse("maps:board", args=[room["map"].pk])).content.decode()
+    exported = room["facilitator"].get(reverse("maps:export-json", args=[room["map"].pk]))
+    assert ('<span class="who">작성자</span>' in board) is not anonymous
+    assert ("작성자" in exported.content.decode()) is not anonymous
+    # The reveal ends it: the next private writing asks again.
+    room["workshop"].refresh_from_db()
+    assert room["workshop"].private_anonymous is False

@@ -264,6 +264,9 @@ class PrivateWritingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one kind of card to write privately.")},
     )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous: emotion cards keep no name, even after the reveal"), required=False
+    )
 
 
 class VoteForm(forms.Form):

@@ -68,6 +68,20 @@
     }
   });
 
+  // Names on the emotion cards: off by default (people read the scores first), remembered in
+  // this browser. Cards written without a name have none to show.
+  function showNames(on) {
+    body.classList.toggle("show-names", on);
+    document.querySelectorAll("[data-show-names]").forEach((b) => b.setAttribute("aria-pressed", String(on)));
+  }
+  showNames(localStorage.getItem("journeymap-names") === "on");
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest || !event.target.closest("[data-show-names]")) return;
+    const on = !body.classList.contains("show-names");
+    localStorage.setItem("journeymap-names", on ? "on" : "off");
+    showNames(on);
+  });
+
   // A button that asks first (forms that are not htmx requests).
   document.addEventListener("submit", (event) => {
     const button = event.submitter;

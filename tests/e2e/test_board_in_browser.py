@@ -48,6 +48,19 @@ def test_a_facilitator_adds_a_korean_touchpoint_flags_it_mot_and_it_survives_rel
     )
     page.screenshot(path=str(artifacts / "board-after-mot.png"), full_page=True)
 
+    # A MOT takes an action plan of its own, and the emotion cards can show who wrote them.
+    card.locator("details.add-plan summary").click()
+    card.locator("details.add-plan input[name=what]").fill("카카오톡 상담 대기 시간 안내")
+    card.locator("details.add-plan input[name=owner]").fill("CS 팀장")
+    card.locator("details.add-plan button[type=submit]").click()
+    expect(page.locator("#plans")).to_contain_text("★ MOT · 카카오톡 상담 채널")
+    named = page.locator(".emotion .who", has_text="김민지").first
+    expect(named).to_be_hidden()
+    page.get_by_role("button", name="감정 카드 쓴 사람 보기").click()
+    expect(named).to_be_visible()
+    page.reload()
+    expect(page.locator(".emotion .who", has_text="김민지").first).to_be_visible()
+
 
 def test_an_empty_card_shows_the_error_in_place(page, live_server, demo_map):
     log_in(page, live_server)

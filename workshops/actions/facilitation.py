@@ -186,8 +186,11 @@ def bring_everyone(workshop: Workshop, *, where: str, by: Author) -> None:
 
 
 @action
-def start_private_writing(workshop: Workshop, *, areas: list[str], by: Author) -> None:
-    workshop.start_private_writing(areas)
+def start_private_writing(
+    workshop: Workshop, *, areas: list[str], anonymous: bool = False, by: Author
+) -> None:
+    """`anonymous`: emotion cards written privately now never show or export a name."""
+    workshop.start_private_writing(areas, anonymous=anonymous)
     empty = {"private": {"cards": [], "emotions": []}}
     _tell(workshop, by, shared=([PRIVATE_CARDS], empty))
 

@@ -82,6 +82,8 @@ class Workshop(models.Model):
     # Private writing: new cards in these areas are seen by their author alone until
     # `reveal()`, so nobody anchors on the first emotion card they see.
     private_areas = models.JSONField(default=list, blank=True, editable=False)
+    # Anonymous private writing: emotion cards written privately now keep no name, ever.
+    private_anonymous = models.BooleanField(default=False, editable=False)
     # Dot voting on one lane (touchpoints or opportunities). Each vote is a new round, so
     # earlier rounds' dots stay on record without counting.
     vote_lane = models.CharField(max_length=20, blank=True, editable=False)
@@ -259,9 +261,10 @@ class Workshop(models.Model):
 
     # Private writing ------------------------------------------------------------------------
 
-    def start_private_writing(self, areas: list[str]) -> None:
+    def start_private_writing(self, areas: list[str], *, anonymous: bool = False) -> None:
         self.private_areas = sorted(set(areas))
-        self.save(update_fields=["private_areas"])
+        self.private_anonymous = anonymous
+        self.save(update_fields=["private_areas", "private_anonymous"])
 
     def private_labels(self) -> list[str]:
         return [Area(a).label for a in self.private_areas if a in Area.values]
@@ -279,8 +282,8 @@ class Workshop(models.Model):
             # Positions were given while the cards were out of sight: order each cell again.
             for stage_id, lane in cells:
                 Card.renumber_cell(stage_id, lane)
-            self.private_areas = []
-            self.save(update_fields=["private_areas"])
+            self.private_areas, self.private_anonymous = [], False
+            self.save(update_fields=["private_areas", "private_anonymous"])
 
     # Dot voting ----------------------------------------------------------------------------
 

@@ -170,11 +170,11 @@ def emotion_add(request, map_id: int):
             "stage_id": request.POST.get("stage"),
         }
         return part(request, journey_map, "maps/emotion_form.html", context, status=422)
+    private_to = access.private_to(request, Area.EMOTION)
+    if private_to and request.role.workshop.private_anonymous:
+        form.cleaned_data["anonymous"] = True  # the facilitator chose it for everyone
     emotion, push = actions.add_emotion(
-        journey_map,
-        by=author(request),
-        private_to=access.private_to(request, Area.EMOTION),
-        **form.cleaned_data,
+        journey_map, by=author(request), private_to=private_to, **form.cleaned_data
     )
     primary = fresh(
         request,

@@ -143,7 +143,7 @@ def private_start(request, workshop):
         return refused(request, workshop, _("Private writing is on already: reveal first."))
     if not form.is_valid():
         return refused(request, workshop, form.errors["areas"][0])
-    actions.start_private_writing(workshop, areas=form.cleaned_data["areas"], by=author(request))
+    actions.start_private_writing(workshop, by=author(request), **form.cleaned_data)
 
 
 @control()
