@@ -153,7 +153,84 @@
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.tagName === "TEXTAREA") {
       event.preventDefault();
       form.requestSubmit();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey && event.target.matches("details.add-card textarea")) {
+      // A sticky note: Enter puts it on the board, Shift+Enter starts a new line.
+      event.preventDefault();
+      if (event.target.value.trim()) form.requestSubmit();
     }
+  });
+
+  // After a card lands its add form comes back open and empty for the next one; once focus
+  // leaves it with nothing written, it closes, so the lane reads as cards again.
+  document.addEventListener("focusout", (event) => {
+    const details = event.target.closest && event.target.closest("details.add-card[data-fresh]");
+    if (!details || (event.relatedTarget && details.contains(event.relatedTarget))) return;
+    const text = details.querySelector("textarea");
+    if (text && !text.value.trim()) details.open = false;
+  });
+
+  // What someone is typing survives a reload or a lost connection: kept in this browser, per
+  // page and form, until the form is sent and accepted.
+  const DRAFT = "journeymap-draft:" + location.pathname + ":";
+  function draftKey(textarea) {
+    const holder = textarea.closest("details.add-card, form[data-editor]");
+    return holder && holder.id ? DRAFT + holder.id : null;
+  }
+  document.addEventListener("input", (event) => {
+    if (!event.target.matches || !event.target.matches("details.add-card textarea, form[data-editor] textarea")) return;
+    const key = draftKey(event.target);
+    if (!key) return;
+    if (event.target.value.trim()) localStorage.setItem(key, event.target.value);
+    else localStorage.removeItem(key);
+  });
+  // Accepted: the draft goes. (Before the swap: the form that sent it is then still in the
+  // page; events on it after it is swapped away never reach the document.)
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    if (status < 200 || status >= 300) return;
+    const form = event.detail.elt.closest && event.detail.elt.closest("details.add-card, form[data-editor]");
+    if (form && form.id) localStorage.removeItem(DRAFT + form.id);
+  });
+  function restoreDrafts(root) {
+    root.querySelectorAll("details.add-card textarea, form[data-editor] textarea").forEach((textarea) => {
+      const key = draftKey(textarea);
+      const kept = key && localStorage.getItem(key);
+      if (!kept || textarea.value === kept) return;
+      textarea.value = kept;
+      textarea.classList.add("restored");
+      textarea.title = body.dataset.msgDraft || "";
+      const details = textarea.closest("details");
+      if (details) details.open = true;
+    });
+  }
+  restoreDrafts(document);
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.elt && event.detail.elt.querySelectorAll) restoreDrafts(event.detail.elt.parentNode || document);
+  });
+
+  // Long cards show their first lines and "더 보기"; a second press folds them again.
+  function clampLong(root) {
+    root.querySelectorAll(".card-text:not([data-clamp])").forEach((text) => {
+      text.dataset.clamp = "1";
+      if (text.scrollHeight <= text.clientHeight + 2) return;
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "more link";
+      more.textContent = body.dataset.msgMore || "…";
+      more.setAttribute("aria-expanded", "false");
+      text.after(more);
+    });
+  }
+  clampLong(document);
+  document.addEventListener("htmx:afterSettle", () => clampLong(document));
+  document.addEventListener("htmx:oobAfterSwap", () => clampLong(document));
+  document.addEventListener("click", (event) => {
+    const more = event.target.closest && event.target.closest("button.more");
+    if (!more) return;
+    const text = more.previousElementSibling;
+    const open = text.classList.toggle("expanded");
+    more.setAttribute("aria-expanded", String(open));
+    more.textContent = open ? body.dataset.msgLess : body.dataset.msgMore;
   });
 
   // Drag and drop: a card may move to any cell of its own lane.
