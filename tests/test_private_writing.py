@@ -195,3 +195,17 @@ def test_anonymous_private_writing_keeps_no_name_for_good(room, anonymous):
     # The reveal ends it: the next private writing asks again.
     room["workshop"].refresh_from_db()
     assert room["workshop"].private_anonymous is False
+
+
+def test_the_author_s_page_holds_each_private_card_for_its_own_place(room):
+    control(room, "private-start", {"areas": ["emotion", "pain_point"]})
+    write_privately(room)
+    page = room["author"].get(reverse("maps:board", args=[room["map"].pk])).content.decode()
+    assert "내 카드 2장" in page or "2 cards of yours" in page
+    stage, touchpoint = room["stage"].pk, room["touchpoint"].pk
+    assert re.search(
+        rf'<template data-into="emotions-{touchpoint}">\s*<span[^>]*>.*?{FEELING}', page, re.S
+    )
+    assert re.search(rf'<template data-into="cards-{stage}-pain_point">.*?{PAIN}', page, re.S)
+    # Where they go is on the page: the touchpoint's emotions and the cell's cards.
+    assert f'id="emotions-{touchpoint}"' in page and f'id="cards-{stage}-pain_point"' in page

@@ -27,7 +27,7 @@ def context(request, journey_map: JourneyMap) -> dict:
     key = access.author_key(request)
     mine: dict = {}
     if workshop.private_areas:
-        mine["private"] = {
+        mine["private"] = private = {
             "cards": list(
                 Card.all_objects.filter(journey_map=journey_map, private_to=key)
                 .select_related("stage")
@@ -39,6 +39,7 @@ def context(request, journey_map: JourneyMap) -> dict:
                 .order_by("stage__position", "id")
             ),
         }
+        private["count"] = len(private["cards"]) + len(private["emotions"])
     if workshop.vote_open:
         mine["dots_left"] = voting.dots_left(workshop, key)
     if role.participant is not None and workshop.step_index is not None:

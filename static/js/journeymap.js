@@ -162,11 +162,15 @@
 
   // After a card lands its add form comes back open and empty for the next one; once focus
   // leaves it with nothing written, it closes, so the lane reads as cards again.
+  // (A moment later: closing it at once would move what the pointer is pressing on.)
   document.addEventListener("focusout", (event) => {
     const details = event.target.closest && event.target.closest("details.add-card[data-fresh]");
     if (!details || (event.relatedTarget && details.contains(event.relatedTarget))) return;
-    const text = details.querySelector("textarea");
-    if (text && !text.value.trim()) details.open = false;
+    setTimeout(() => {
+      const text = details.querySelector("textarea");
+      if (details.contains(document.activeElement) || !text || text.value.trim()) return;
+      details.open = false;
+    }, 300);
   });
 
   // What someone is typing survives a reload or a lost connection: kept in this browser, per
@@ -207,6 +211,29 @@
   document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.elt && event.detail.elt.querySelectorAll) restoreDrafts(event.detail.elt.parentNode || document);
   });
+
+  // One's own private cards, in place: each <template> of the private section (rendered for
+  // this person alone) is copied into its cell or onto its touchpoint, again after every swap,
+  // since pushes carry the room's shared HTML only. No section, no copies.
+  let mirroring = false;
+  function mirrorPrivate() {
+    if (mirroring) return;
+    mirroring = true;
+    requestAnimationFrame(() => {
+      mirroring = false;
+      document.querySelectorAll(".private-mirror").forEach((el) => el.remove());
+      document.querySelectorAll("#private-mine template[data-into]").forEach((template) => {
+        const into = document.getElementById(template.dataset.into);
+        if (!into) return;
+        const copy = template.content.firstElementChild.cloneNode(true);
+        into.appendChild(copy);
+        htmx.process(copy);
+      });
+    });
+  }
+  mirrorPrivate();
+  document.addEventListener("htmx:afterSettle", mirrorPrivate);
+  document.addEventListener("htmx:oobAfterSwap", mirrorPrivate);
 
   // Long cards show their first lines and "더 보기"; a second press folds them again.
   function clampLong(root) {

@@ -122,8 +122,15 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
     add_emotion(minji, ad, "1", "궁금하다")
     add_emotion(seoyeon, ad, "-1", "광고가 과장 같아 믿기 어렵다")
     add_emotion(seoyeon, app, "-2", "본인인증이 세 번이나 실패")
-    expect(minji.locator("#private-mine")).to_contain_text("궁금하다")
-    expect(seoyeon.locator("#private-mine")).to_contain_text("본인인증이 세 번이나 실패")
+    # Each sees their own on the touchpoint, marked private, and nobody else's.
+    mine = minji.locator(f"#card-{ad.pk} [data-testid=private-emotion]")
+    expect(mine).to_contain_text("궁금하다")
+    expect(seoyeon.locator(f"#card-{app.pk} [data-testid=private-emotion]")).to_contain_text(
+        "본인인증이 세 번이나 실패"
+    )
+    expect(seoyeon.locator(f"#card-{ad.pk} [data-testid=private-emotion]")).to_contain_text(
+        "광고가 과장 같아"
+    )
     # Nobody sees the others' feelings before the reveal, not even the facilitator.
     assert "궁금하다" not in seoyeon.content() and "본인인증" not in minji.content()
     waiting = host.locator(f"[data-testid=team-{team_1.pk}] [data-testid=hidden-count]")
@@ -137,6 +144,7 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
         expect(page.locator(f"#card-{app.pk}")).to_contain_text("본인인증이 세 번이나 실패")
         expect(page.locator(f"#card-{ad.pk}")).to_contain_text("궁금하다")
         expect(page.locator("#private-mine")).to_be_hidden()
+        expect(page.locator(".private-mirror")).to_have_count(0)
     expect(junho.locator(f"#card-{bot.pk}")).to_contain_text("답이 엉뚱하다")
     assert EmotionCard.all_objects.exclude(private_to="").count() == 0
     shot(minji, "2-revealed")

@@ -191,7 +191,7 @@ def start_private_writing(
 ) -> None:
     """`anonymous`: emotion cards written privately now never show or export a name."""
     workshop.start_private_writing(areas, anonymous=anonymous)
-    empty = {"private": {"cards": [], "emotions": []}}
+    empty = {"private": {"cards": [], "emotions": [], "count": 0}}
     _tell(workshop, by, shared=([PRIVATE_CARDS], empty))
 
 
