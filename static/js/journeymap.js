@@ -235,6 +235,59 @@
   document.addEventListener("htmx:afterSettle", mirrorPrivate);
   document.addEventListener("htmx:oobAfterSwap", mirrorPrivate);
 
+  // On a phone: a row of stage names over the grid, built from the stages on the page (so a
+  // stage added or renamed by a push is there too); a press scrolls to that stage, and the
+  // stage in view is marked.
+  const phone = window.matchMedia("(max-width: 600px)");
+  function stageSwitch() {
+    const scroller = document.querySelector(".board-scroll");
+    if (!scroller || !phone.matches) return;
+    let bar = document.getElementById("stage-switch");
+    if (!bar) {
+      bar = document.createElement("nav");
+      bar.id = "stage-switch";
+      bar.className = "stage-switch";
+      bar.setAttribute("aria-label", body.dataset.msgStages || "");
+      scroller.before(bar);
+    }
+    const stages = [...scroller.querySelectorAll(".stage-column")];
+    const names = stages.map((s) => s.querySelector("h2") ? s.querySelector("h2").textContent : "");
+    if (bar.dataset.names === names.join("\n")) return;
+    bar.dataset.names = names.join("\n");
+    bar.replaceChildren(...stages.map((stage, i) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "small";
+      button.textContent = names[i];
+      button.dataset.stage = stage.id;
+      return button;
+    }));
+    markStage();
+  }
+  function markStage() {
+    const scroller = document.querySelector(".board-scroll");
+    const bar = document.getElementById("stage-switch");
+    if (!scroller || !bar) return;
+    const left = scroller.getBoundingClientRect().left + 80;
+    let current = null;
+    scroller.querySelectorAll(".stage-column").forEach((stage) => {
+      if (stage.getBoundingClientRect().left <= left + 20) current = stage.id;
+    });
+    bar.querySelectorAll("button").forEach((b) => b.setAttribute("aria-current", String(b.dataset.stage === current)));
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("#stage-switch button");
+    if (!button) return;
+    const stage = document.getElementById(button.dataset.stage);
+    const scroller = document.querySelector(".board-scroll");
+    if (stage && scroller) scroller.scrollTo({ left: stage.offsetLeft - scroller.querySelector(".lane-labels").offsetWidth - 6 });
+  });
+  stageSwitch();
+  document.addEventListener("htmx:afterSettle", stageSwitch);
+  document.addEventListener("htmx:oobAfterSwap", stageSwitch);
+  phone.addEventListener("change", stageSwitch);
+  document.addEventListener("scroll", (event) => { if (event.target.classList && event.target.classList.contains("board-scroll")) markStage(); }, true);
+
   // Long cards show their first lines and "더 보기"; a second press folds them again.
   function clampLong(root) {
     root.querySelectorAll(".card-text:not([data-clamp])").forEach((text) => {

@@ -1,0 +1,102 @@
+"""A phone works for a participant: the page never scrolls sideways, one stage at a time with
+its lane labels in view, a row of stage names to jump between them, and a card and an emotion
+card added with the thumb. A 1280 × 720 laptop shows at least four stages with their labels."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from maps.models import Card, EmotionCard, Lane
+from tests.conftest import load_demo
+from tests.e2e.conftest import watch
+from workshops.models import Workshop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_as_member(browser, live_server, team, **device):
+    member = Client()
+    member.post(f"/j/{team.workshop.join_token}/", {"display_name": "폰사용자", "team": team.pk})
+    context = browser.new_context(locale="ko-KR", **device)
+    context.add_cookies(
+        [{"name": "sessionid", "value": member.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    errors: list = []
+    watch(page, errors, expected=("Error during WebSocket handshake",))
+    page.goto(f"{live_server.url}/maps/{team.journey_map_id}/")
+    return page, errors
+
+
+def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live_server, artifacts):
+    load_demo()
+    team = Workshop.objects.get().teams.first()
+    stages = list(team.journey_map.stages.all())
+    page, errors = open_as_member(
+        browser,
+        live_server,
+        team,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    switch = page.locator("#stage-switch button")
+    expect(switch).to_have_count(len(stages))
+    expect(switch.nth(2)).to_have_text(stages[2].name)
+
+    switch.nth(2).tap()
+    column = page.locator(f"#stage-{stages[2].pk}")
+    expect(switch.nth(2)).to_have_attribute("aria-current", "true")
+    box = column.bounding_box()
+    assert box["x"] >= 60 and box["x"] + box["width"] <= 390  # the whole stage, right of the labels
+    labels = page.locator(".lane-labels").bounding_box()
+    assert labels["x"] < 30 and labels["x"] + labels["width"] <= box["x"]  # labels still in view
+    # …and on top: what is at the left edge, level with the stage's touchpoints, is their label.
+    cell = page.locator(f"#stage-{stages[2].pk} .cell[data-lane=touchpoint]")
+    cell.scroll_into_view_if_needed()
+    row = cell.bounding_box()
+    on_top = f"document.elementFromPoint(40, {row['y'] + 10}).className"
+    assert "lane-touchpoint" in page.evaluate(on_top)
+
+    add = page.locator(f"#add-{stages[2].pk}-action")
+    summary = add.locator("summary")
+    assert summary.bounding_box()["height"] >= 44
+    summary.tap()
+    add.locator("textarea").fill("휴대폰으로 쓴 카드")
+    add.locator("button[type=submit]").tap()
+    expect(page.locator(f"#cards-{stages[2].pk}-action")).to_contain_text("휴대폰으로 쓴 카드")
+
+    touchpoint = Card.objects.create(stage=stages[2], lane=Lane.TOUCHPOINT, text="앱 결제 화면")
+    page.reload()
+    page.locator("#stage-switch button").nth(2).tap()
+    feel = page.locator(f"#emotion-tp-{touchpoint.pk}")
+    feel.locator("summary").tap()
+    score = feel.locator("button[name=score][value='-1']")
+    assert score.bounding_box()["width"] >= 44 and score.bounding_box()["height"] >= 44
+    score.tap()
+    expect(page.locator(f"#card-{touchpoint.pk} .emotion")).to_have_count(1)
+    assert EmotionCard.objects.get(touchpoint=touchpoint).score == -1
+    page.screenshot(path=str(artifacts / "phone-board.png"))
+    page.context.close()
+    assert not errors, errors
+
+
+def test_a_laptop_shows_four_stages_with_their_lane_labels(browser, live_server):
+    load_demo()
+    team = Workshop.objects.get().teams.first()
+    page, errors = open_as_member(
+        browser, live_server, team, viewport={"width": 1280, "height": 720}
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    expect(page.locator("#stage-switch")).to_have_count(0)
+    columns = page.locator(".stage-column")
+    assert columns.count() >= 4
+    for i in range(4):
+        box = columns.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= 1280
+    assert page.locator(".lane-labels").bounding_box()["x"] < 40
+    page.context.close()
+    assert not errors, errors
