@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from maps import importing, presets
 from maps.models import (
+    CARD_TEXT_MAX,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -19,6 +20,7 @@ from maps.models import (
     EmotionCard,
     JourneyMap,
     Lane,
+    MotMatch,
     Persona,
     PlanNote,
     Stage,
@@ -335,3 +337,11 @@ class MapVersionForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. after the spring workshop")}),
     )
+
+
+class MotMatchForm(forms.Form):
+    """The facilitator's word on a match of the MOT ledger: confirm, split, or take it back."""
+
+    channel = forms.CharField(max_length=20, required=False)
+    text = forms.CharField(max_length=CARD_TEXT_MAX)
+    decision = forms.ChoiceField(choices=[("", "—"), *MotMatch.Decision.choices], required=False)

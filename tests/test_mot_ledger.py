@@ -67,7 +67,7 @@ def test_the_ledger_matches_across_maps_and_outlives_the_touchpoint(editor_clien
         )
     maps[0].cards.filter(lane=Lane.TOUCHPOINT).delete()  # the ledger keeps the record
     page = editor_client.get(reverse("maps:mots")).content.decode()
-    row = page.split("앱 결제 화면")[1].split("</tr>")[0]
+    row = page.split("<tbody>")[1].split("</tr>")[0]
     assert "<td>2</td>" in row and "가, 나" in row and "−2.0 → 0.0" in row
     assert "결제 줄이기 0" in row and "이탈 절반" in row and "앱" in row
 
@@ -82,3 +82,59 @@ def test_the_ledger_is_for_the_maps_own_people(journey_map, stages, workshop, jo
     participant = join(workshop, "팀 A", "참가자")
     assert participant.get(reverse("maps:mots")).status_code in (302, 404)
     assert Client().get(reverse("maps:mots")).status_code == 302
+
+
+def flag_on_two_maps(text="앱 결제 화면"):
+    maps = [
+        JourneyMap.objects.create_from_preset(title=t, preset="funnel")
+        for t in ("서울점", "부산점")
+    ]
+    for journey_map in maps:
+        card = Card.objects.create(
+            stage=journey_map.stages.first(), lane=Lane.TOUCHPOINT, text=text, channel="app"
+        )
+        card.is_mot = True
+        card.save()
+        MotEvent.record([card], flagged=True, how="hand", by_name="팀")
+    return maps
+
+
+def decide(client, decision, text="앱 결제 화면"):
+    return client.post(
+        reverse("maps:mot-match"), {"channel": "app", "text": text, "decision": decision}
+    )
+
+
+def rows(client) -> list[str]:
+    html = client.get(reverse("maps:mots")).content.decode()
+    return html.split("<tr>")[2:]
+
+
+def test_a_match_can_be_confirmed_split_by_map_and_joined_again(editor_client):
+    from maps.models import MotMatch
+
+    flag_on_two_maps()
+    [entry] = rows(editor_client)
+    assert "부산점, 서울점" in entry and ("Split by map" in entry or "지도별로 나누기" in entry)
+    assert decide(editor_client, "confirmed").status_code == 302
+    [entry] = rows(editor_client)
+    assert "에디터" in entry  # confirmed by whom
+    assert MotMatch.objects.get().decision == "confirmed"
+    decide(editor_client, "split")
+    split = rows(editor_client)
+    assert len(split) == 2 and all("<td>1</td>" in row for row in split)
+    assert {("서울점" in row, "부산점" in row) for row in split} == {(True, False), (False, True)}
+    decide(editor_client, "")
+    assert len(rows(editor_client)) == 1 and not MotMatch.objects.exists()
+
+
+def test_only_facilitators_decide_and_a_bad_decision_changes_nothing(editor_client, workshop, join):
+    from maps.models import MotMatch
+
+    flag_on_two_maps()
+    assert decide(join(workshop, "팀 A"), "split").status_code == 404
+    assert decide(Client(), "split").status_code in (302, 401)
+    assert decide(editor_client, "merge-everything").status_code == 422
+    long_text = editor_client.post(reverse("maps:mot-match"), {"text": "가" * 600})
+    assert long_text.status_code == 422
+    assert not MotMatch.objects.exists()

@@ -306,6 +306,7 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "maps:create",
         "maps:import",
         "maps:mots",
+        "maps:mot-match",
         "workshops:list",
         # The example library belongs to no map: tests/test_examples.py.
         "maps:examples",
@@ -421,7 +422,8 @@ def test_workshop_urls(world, name, role):
 
 @pytest.mark.parametrize("role", ["team_a", "team_b", "other_workshop", "viewer", "anonymous"])
 @pytest.mark.parametrize(
-    "name", ["maps:list", "maps:create", "maps:import", "maps:mots", "workshops:list"]
+    "name",
+    ["maps:list", "maps:create", "maps:import", "maps:mots", "maps:mot-match", "workshops:list"],
 )
 def test_staff_pages_are_for_facilitators_only(world, name, role):
     client = world["clients"][role]

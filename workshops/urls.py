@@ -25,6 +25,7 @@ map_patterns = [
     path("new/", maps.map_create, name="create"),
     path("import/", maps.map_import, name="import"),
     path("mots/", ledger.mot_ledger, name="mots"),
+    path("mots/match/", ledger.mot_match, name="mot-match"),
     path("examples/", maps.example_list, name="examples"),
     path("examples/<slug:slug>/", maps.example, name="example"),
     path("examples/<slug:slug>/copy/", maps.example_copy, name="example-copy"),

@@ -32,7 +32,7 @@ from maps.models.journey_map import (
     StageQuerySet,
     new_view_token,
 )
-from maps.models.ledger import MotEvent
+from maps.models.ledger import MotEvent, MotMatch
 from maps.models.plans import PlanNote, Reminder
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "MapType",
     "MapVersion",
     "MotEvent",
+    "MotMatch",
     "Persona",
     "PlanNote",
     "Reminder",

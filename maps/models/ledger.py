@@ -69,3 +69,24 @@ class MotEvent(models.Model):
             )
             for card in touchpoints
         )
+
+
+class MotMatch(models.Model):
+    """A facilitator's word on one match of the ledger (touchpoints of the same channel and
+    wording on several maps): confirmed as one touchpoint, or split, map by map, because the
+    same words meant different things."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        SPLIT = "split", _("split")
+
+    channel = models.CharField(max_length=20, blank=True)
+    text_key = models.CharField(max_length=CARD_TEXT_MAX)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    by_name = models.CharField(max_length=NAME_MAX, blank=True)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "text_key"], name="one_decision_per_match")
+        ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maps import examples, importing, portable
+from maps import examples, importing, mot_ledger, portable
 from maps.models import JourneyMap, MapVersion, Persona, Stage, new_view_token
 from workshops import broadcast, fragments
 from workshops.access import Author
@@ -31,6 +31,12 @@ def import_map(imported: importing.ImportedMap, *, by: Author) -> JourneyMap:
 def copy_example(example: examples.Example, *, by: Author) -> JourneyMap:
     """The example as the facilitator's own map, its dates moved to today."""
     return examples.copy(example, user=by.user)
+
+
+@action
+def decide_mot_match(*, channel: str, text: str, decision: str, by: Author) -> None:
+    """The ledger page alone shows it: nothing to push to a room."""
+    mot_ledger.decide(channel, text, decision, by_name=by.name)
 
 
 @action

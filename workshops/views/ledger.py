@@ -1,13 +1,18 @@
-"""The MOT ledger page: which touchpoints teams pick as MOT across every map and workshop."""
+"""The MOT ledger page: which touchpoints teams pick as MOT across every map and workshop, and
+the facilitator's confirming or splitting of its matches."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from maps.models import ActionPlan, MotEvent
+from maps.forms import MotMatchForm
+from maps.models import ActionPlan, MotEvent, MotMatch
 from maps.mot_ledger import ledger
-from workshops.access import editable_maps, login_required, require_editor
+from workshops.access import author, editable_maps, login_required, require_editor
+from workshops.actions import maps as actions
 
 
 @require_GET
@@ -17,5 +22,17 @@ def mot_ledger(request):
     maps = editable_maps(request).values("pk")
     events = MotEvent.objects.filter(journey_map__in=maps)
     plans = ActionPlan.objects.filter(journey_map__in=maps).select_related("opportunity__stage")
-    entries = ledger(events, plans)
+    entries = ledger(events, plans, MotMatch.objects.all())
     return render(request, "workshops/mot_ledger.html", {"entries": entries})
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def mot_match(request):
+    require_editor(request)
+    form = MotMatchForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=422)
+    actions.decide_mot_match(by=author(request), **form.cleaned_data)
+    return redirect("maps:mots")
