@@ -56,3 +56,13 @@ class PlanGroups:
 
 def _by_date(plan: ActionPlan):
     return (plan.due_date is None, plan.due_date or datetime.date.max, plan.pk)
+
+
+def open_plans(map_id: int) -> list[ActionPlan]:
+    """Last time's plans not done yet, for the map that carries that one on: by due date."""
+    plans = (
+        ActionPlan.objects.filter(journey_map_id=map_id)
+        .exclude(status=DONE)
+        .select_related("opportunity__stage", "journey_map")
+    )
+    return sorted(plans, key=_by_date)

@@ -139,3 +139,38 @@ def test_a_start_that_cannot_be_copied_is_refused_in_words(editor_client):
     for junk in ("map:999999", "example:nothing", "map:abc", "x" * 300):
         assert create(editor_client, start_from=junk).status_code == 422
     assert not Workshop.objects.exists()
+
+
+def test_a_workshop_started_from_a_map_shows_its_open_plans_as_last_time_s(
+    editor_client, join, django_assert_max_num_queries
+):
+    source = examples.copy(examples.get("loan"))
+    open_plans = list(source.action_plans.exclude(status="done").values_list("what", flat=True))
+    ActionPlan.objects.filter(journey_map=source, what=open_plans[0]).update(status="done")
+    assert create(editor_client, start_from=f"map:{source.pk}").status_code == 302
+    workshop = Workshop.objects.get()
+    team = workshop.teams.first()
+    assert team.journey_map.continues == source
+    member = join(workshop, team.name)
+    board = member.get(reverse("maps:board", args=[team.journey_map_id])).content.decode()
+    section = board.split('id="last-plans"')[1].split("</section>")[0]
+    assert open_plans[0] not in section  # done since
+    for what in open_plans[1:]:
+        assert what in section
+    assert reverse("maps:plans", args=[source.pk]) not in section  # not a participant's map
+    assert (
+        reverse("maps:plans", args=[source.pk])
+        in editor_client.get(reverse("maps:board", args=[team.journey_map_id])).content.decode()
+    )
+    # The same rows: an owner's update there shows here.
+    ActionPlan.objects.filter(journey_map=source, what=open_plans[1]).update(status="doing")
+    board = member.get(reverse("maps:board", args=[team.journey_map_id])).content.decode()
+    assert "진행 중" in board.split('id="last-plans"')[1] or "Doing" in board
+    # A map that carries nothing on shows no such section.
+    fresh = create(editor_client, title="새 출발")
+    assert fresh.status_code == 302
+    other = Workshop.objects.get(title="새 출발").teams.first().journey_map
+    assert (
+        'id="last-plans"'
+        not in editor_client.get(reverse("maps:board", args=[other.pk])).content.decode()
+    )

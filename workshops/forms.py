@@ -97,7 +97,7 @@ class WorkshopCreateForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         start, with_cards = data.pop("start_from", ""), data.pop("with_cards", False)
-        data["source"] = None
+        data["source"], data["continues"] = None, None
         if start.startswith("example:"):
             data["source"] = examples.as_of_today(
                 examples.get(start.partition(":")[2]), with_cards=with_cards
@@ -106,7 +106,7 @@ class WorkshopCreateForm(forms.ModelForm):
             journey_map = JourneyMap.objects.filter(pk=int(start.partition(":")[2])).first()
             if journey_map is None:
                 raise forms.ValidationError(_("That map is gone; choose another."))
-            data["source"] = portable.dump(journey_map)
+            data["source"], data["continues"] = portable.dump(journey_map), journey_map.pk
             if not with_cards:
                 for stage in data["source"]["map"]["stages"]:
                     stage["cards"], stage["emotions"] = [], []

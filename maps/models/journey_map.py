@@ -79,6 +79,12 @@ class JourneyMap(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The map this one carries on (a workshop started from it): its open plans show here as
+    # last time's, the same rows, so their owners go on updating them where they are.
+    continues = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="continued_by",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Maps are revisited at least twice a year: the next review is six months after the last

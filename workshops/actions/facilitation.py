@@ -32,6 +32,7 @@ def create_workshop(
     agenda: list[dict] | None = None,
     source: dict | None = None,
     map_type: str = "",
+    continues: int | None = None,
     by: Author,
 ) -> Workshop:
     return Workshop.create(
@@ -42,6 +43,7 @@ def create_workshop(
         agenda=agenda,
         source=source,
         map_type=map_type,
+        continues=continues,
         facilitator=by.user,
     )
 

@@ -124,18 +124,22 @@ class Workshop(models.Model):
         agenda: list[dict] | None = None,
         source: dict | None = None,
         map_type: str = "",
+        continues: int | None = None,
     ) -> Workshop:
         """A workshop with one map per team and the steps of `agenda` (workshops/agenda.py;
         the built-in default if none). Each map has the stages of `preset`, or is a copy of
-        `source` (a map export: another map or an example, with or without its cards)."""
+        `source` (a map export: another map or an example, with or without its cards);
+        `continues`: the map they carry on, whose open plans they show as last time's."""
         from workshops import agenda as agendas  # it names the areas defined here
 
         with transaction.atomic():
             workshop = cls.objects.create(title=title, date=date, facilitator=facilitator)
             for position, name in enumerate(teams):
-                workshop.add_team(
+                team = workshop.add_team(
                     name, preset=preset, position=position, source=source, map_type=map_type
                 )
+                if continues is not None:
+                    JourneyMap.objects.filter(pk=team.journey_map_id).update(continues=continues)
             steps = agenda if agenda is not None else agendas.built_in(agendas.DEFAULT)
             AgendaStep.objects.bulk_create(
                 AgendaStep(workshop=workshop, position=i, **step) for i, step in enumerate(steps)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from maps import followup
 from maps.board import Board, Ranking
 from maps.curve import CurveData
 from maps.forms import DirectionForm, JourneyMapDetailsForm, PersonaForm, StageForm
@@ -50,6 +51,8 @@ def board(request, map_id: int):
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
+    if journey_map.continues_id:
+        context["last_plans"] = followup.open_plans(journey_map.continues_id)
     return render(request, "workshops/board.html", context)
 
 
