@@ -26,6 +26,10 @@ class Cell:
     lane: Lane
     cards: list[Card] = field(default_factory=list)
 
+    @property
+    def is_touchpoint_lane(self) -> bool:
+        return self.lane == Lane.TOUCHPOINT
+
 
 @dataclass
 class Column:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,7 +48,9 @@ def test_it_adds_a_touchpoint_and_returns_its_cell_and_a_fresh_form(
     )
     assert f'<article id="card-{card.pk}"' in push and "리뷰 사이트 후기" in push
     assert response[SEQ_HEADER] == str(JourneyMap.objects.get(pk=journey_map.pk).seq)
-    assert html.startswith(f'<details id="add-{stages[1].pk}-touchpoint" class="add-card" open>')
+    assert html.startswith(
+        f'<details id="add-{stages[1].pk}-touchpoint" class="add-card" open data-fresh>'
+    )
     assert "></textarea>" in html
 
 
@@ -232,11 +236,55 @@ def test_cards_of_another_map_are_404(editor_client, journey_map, make_card):
     assert card.text == "a"
 
 
-@pytest.mark.parametrize("name", ["card-add", "card-move", "card-mot", "card-delete"])
+@pytest.mark.parametrize("name", ["card-move", "card-mot", "card-delete"])
 def test_writes_reject_get(editor_client, journey_map, make_card, name):
     card = make_card("a", lane=Lane.TOUCHPOINT)
-    args = [] if name == "card-add" else [card.pk]
-    assert editor_client.get(url(name, journey_map, *args)).status_code == 405
+    assert editor_client.get(url(name, journey_map, card.pk)).status_code == 405
+
+
+def test_an_add_form_loads_when_opened_for_its_own_cell_only(editor_client, journey_map, stages):
+    """The board carries a stub per cell (maps/lazy_form.html); opening it asks for the form."""
+    board = editor_client.get(url("board", journey_map)).content.decode()
+    assert (
+        f'data-lazy="/maps/{journey_map.pk}/cards/add/?stage={stages[0].pk}&amp;lane=action"'
+        in board
+    )
+    assert 'name="text"' not in board  # no add form until one is opened
+    opened = editor_client.get(
+        url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action"}, **HTMX
+    )
+    html = opened.content.decode()
+    assert opened.status_code == 200
+    assert html.startswith(f'<details id="add-{stages[0].pk}-action" class="add-card" open')
+    assert 'name="text"' in html and "autofocus" in html
+    tokens = [
+        re.search(
+            r'name="client_token" value="([^"]+)"',
+            editor_client.get(
+                url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action"}, **HTMX
+            ).content.decode(),
+        ).group(1)
+        for _ in range(2)
+    ]
+    assert tokens[0] != tokens[1]  # each opening its own: a retry resends its own only
+    # Without JavaScript the same address is a page with the form.
+    page = editor_client.get(
+        url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action"}
+    )
+    assert (
+        page.status_code == 200
+        and "<html" in page.content.decode()
+        and 'name="text"' in page.content.decode()
+    )
+    other = JourneyMap.objects.create_from_preset(title="other", preset="funnel")
+    for query in (
+        {},
+        {"stage": "x", "lane": "action"},
+        {"stage": stages[0].pk, "lane": "nonsense"},
+        {"stage": other.stages.first().pk, "lane": "action"},
+        {"stage": "9" * 40, "lane": "action"},
+    ):
+        assert editor_client.get(url("card-add", journey_map), query).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["card-update", "card-move", "card-mot", "card-delete"])

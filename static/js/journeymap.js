@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   const body = document.body;
+  document.documentElement.classList.add("js");
 
   function toast(text) {
     const box = document.getElementById("toasts");
@@ -173,6 +174,32 @@
     }, 300);
   });
 
+  // Add forms load when opened (maps/lazy_form.html): the stub is replaced by the form, open,
+  // its first field focused. `toggle` does not bubble, hence the capture.
+  function fromTemplate(details) {
+    const template = document.getElementById("form-" + details.dataset.form);
+    if (!template) return false;
+    const ids = { __STAGE__: details.dataset.stage, __LANE__: details.dataset.lane, __TOUCHPOINT__: details.dataset.card, __CARD__: details.dataset.card };
+    const html = template.innerHTML.replace(/__(STAGE|LANE|TOUCHPOINT|CARD)__/g, (name) => ids[name] || "");
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const form = holder.firstElementChild;
+    details.replaceWith(form);
+    htmx.process(form);
+    const first = form.querySelector("[autofocus]");
+    if (first) first.focus();
+    restoreDrafts(form.parentNode);
+    return true;
+  }
+  document.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (!details.matches || !details.matches("details[data-lazy]") || !details.open) return;
+    if (details.dataset.loading || fromTemplate(details)) return;
+    details.dataset.loading = "1";
+    htmx.ajax("GET", details.dataset.lazy, { source: details, target: details, swap: "outerHTML" })
+      .finally(() => { delete details.dataset.loading; });
+  }, true);
+
   // What someone is typing survives a reload or a lost connection: kept in this browser, per
   // page and form, until the form is sent and accepted.
   const DRAFT = "journeymap-draft:" + location.pathname + ":";
@@ -195,6 +222,15 @@
     const form = event.detail.elt.closest && event.detail.elt.closest("details.add-card, form[data-editor]");
     if (form && form.id) localStorage.removeItem(DRAFT + form.id);
   });
+  // A draft whose form is not loaded yet opens it; the form restores the draft once it is in.
+  function openDraftForms() {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith(DRAFT)) continue;
+      const holder = document.getElementById(key.slice(DRAFT.length));
+      if (holder && holder.matches("details[data-lazy]")) holder.open = true;
+    }
+  }
   function restoreDrafts(root) {
     root.querySelectorAll("details.add-card textarea, form[data-editor] textarea").forEach((textarea) => {
       const key = draftKey(textarea);
@@ -208,8 +244,12 @@
     });
   }
   restoreDrafts(document);
-  document.addEventListener("htmx:afterSettle", (event) => {
-    if (event.detail.elt && event.detail.elt.querySelectorAll) restoreDrafts(event.detail.elt.parentNode || document);
+  openDraftForms();
+  // htmx:load, not afterSettle: a part that replaced itself (outerHTML) settles detached,
+  // and the events of a detached element never reach the document.
+  document.addEventListener("htmx:load", (event) => {
+    const elt = event.detail.elt;
+    if (elt && elt.isConnected) restoreDrafts(elt.parentNode || document);
   });
 
   // One's own private cards, in place: each <template> of the private section (rendered for
@@ -233,6 +273,7 @@
   }
   mirrorPrivate();
   document.addEventListener("htmx:afterSettle", mirrorPrivate);
+  document.addEventListener("htmx:load", mirrorPrivate);
   document.addEventListener("htmx:oobAfterSwap", mirrorPrivate);
 
   // On a phone: a row of stage names over the grid, built from the stages on the page (so a
@@ -303,6 +344,7 @@
   }
   clampLong(document);
   document.addEventListener("htmx:afterSettle", () => clampLong(document));
+  document.addEventListener("htmx:load", () => clampLong(document));
   document.addEventListener("htmx:oobAfterSwap", () => clampLong(document));
   document.addEventListener("click", (event) => {
     const more = event.target.closest && event.target.closest("button.more");

@@ -99,5 +99,8 @@ def test_what_you_typed_survives_a_reload_until_it_is_sent(page, board):
     restored.locator("textarea").press("Enter")
     expect(page.locator(f"#cards-{stage.pk}-pain_point")).to_contain_text("결제 단계가 너무 많다")
     page.reload()
-    expect(page.locator(f"#add-{stage.pk}-pain_point textarea")).to_have_value("")
+    # Sent: no draft is kept, and the form stays closed, as it was never opened.
+    expect(page.locator(f"#add-{stage.pk}-pain_point")).not_to_have_attribute("open", "")
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('journeymap-draft:')).length"
+    assert page.evaluate(drafts) == 0
     assert Card.objects.count() == 1

@@ -4,6 +4,7 @@ Each view: access, a form, one action, one answer (workshops/views/answers.py)."
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -27,11 +28,27 @@ from workshops.views.answers import answer, fresh, kept_private, part
 # Cards ---------------------------------------------------------------------------------------
 
 
-@require_POST
+def _asked_id(request, name: str) -> int:
+    """An id from the query string of a form being opened; 404 for anything else."""
+    value = request.GET.get(name, "")
+    if not value.isdigit() or len(value) > 12:
+        raise Http404
+    return int(value)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @transaction.atomic
 def card_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
+    if request.method == "GET":  # the add form of one cell, opened on the board
+        stage = get_object_or_404(journey_map.stages, pk=_asked_id(request, "stage"))
+        lane = request.GET.get("lane")
+        if lane not in journey_map.lanes:
+            raise Http404
+        access.check_area(request, Area.for_lane(lane))
+        context = {"stage_id": stage.pk, "lane": lane, "open": True}
+        return part(request, journey_map, "maps/card_add_form.html", context)
     form = CardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {
@@ -157,11 +174,20 @@ def card_delete(request, map_id: int, card_id: int):
 # Emotion cards -------------------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @transaction.atomic
 def emotion_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id, Area.EMOTION)
+    if request.method == "GET":  # a touchpoint's (or a stage's) emotion form, opened
+        if "touchpoint" in request.GET:
+            cards = journey_map.cards.filter(lane=Lane.TOUCHPOINT)
+            touchpoint = get_object_or_404(cards, pk=_asked_id(request, "touchpoint"))
+            context = {"touchpoint_id": touchpoint.pk, "stage_id": touchpoint.stage_id}
+        else:
+            stage = get_object_or_404(journey_map.stages, pk=_asked_id(request, "stage"))
+            context = {"touchpoint_id": None, "stage_id": stage.pk}
+        return part(request, journey_map, "maps/emotion_form.html", context | {"open": True})
     form = EmotionCardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {
@@ -239,11 +265,16 @@ def card_dot(request, map_id: int, card_id: int, change: str):
 # Action plans --------------------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @transaction.atomic
 def plan_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id, Area.PLAN)
+    if request.method == "GET":  # the plan form of an opportunity or a MOT, opened
+        cards = journey_map.cards.filter(Q(lane=Lane.OPPORTUNITY) | Q(lane=Lane.TOUCHPOINT))
+        card = get_object_or_404(cards, pk=_asked_id(request, "opportunity"))
+        context = {"opportunity_id": card.pk, "open": True}
+        return part(request, journey_map, "maps/plan_add_form.html", context)
     form = ActionPlanForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
         context = {"form": form, "opportunity_id": request.POST.get("opportunity")}
