@@ -249,7 +249,8 @@ def test_an_add_form_loads_when_opened_for_its_own_cell_only(editor_client, jour
         f'data-lazy="/maps/{journey_map.pk}/cards/add/?stage={stages[0].pk}&amp;lane=action"'
         in board
     )
-    assert 'name="text"' not in board  # no add form until one is opened
+    outside_templates = re.sub(r"<template.*?</template>", "", board, flags=re.S)
+    assert 'name="text"' not in outside_templates  # no add form until one is opened
     opened = editor_client.get(
         url("card-add", journey_map), {"stage": stages[0].pk, "lane": "action"}, **HTMX
     )

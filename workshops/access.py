@@ -286,9 +286,7 @@ def check_area(request: HttpRequest, area: str, *or_areas: str) -> None:
     `area` and `or_areas` will do)."""
     role = request.role
     workshop = role.workshop
-    if workshop is None or role.can_override:
-        return
-    if set(workshop.open_areas()) & {area, *or_areas}:
+    if workshop is None or role.can_override or {area, *or_areas} & set(workshop.open_areas()):
         return
     opening = workshop.step_opening(area)
     name = Area(area).label
