@@ -4,6 +4,8 @@ shows the step and its clock to the whole room."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,57 +41,52 @@ def _agenda_with(request, workshop, status: int = 422, **forms):
     return render(request, template, context, status=status)
 
 
-@require_POST
-@login_required
-@transaction.atomic
-def step_update(request, workshop_id: int, step_id: int):
-    workshop = get_workshop(request, workshop_id, lock=True)
-    step = get_object_or_404(workshop.steps.all(), pk=step_id)
+def agenda_change(view):
+    """A change of the agenda: POST, a facilitator, the workshop row locked (and the step, if
+    the URL names one); an AgendaRefusal is answered in words; then the steps as saved."""
+
+    @require_POST
+    @login_required
+    @transaction.atomic
+    @wraps(view)
+    def run(request, workshop_id: int, step_id: int | None = None):
+        workshop = get_workshop(request, workshop_id, lock=True)
+        args = [] if step_id is None else [get_object_or_404(workshop.steps.all(), pk=step_id)]
+        try:
+            answer = view(request, workshop, *args)
+        except AgendaRefusal as refusal:
+            return refused(request, workshop, str(refusal))
+        return answer or console_answer(request, get_workshop(request, workshop_id))
+
+    return run
+
+
+@agenda_change
+def step_update(request, workshop, step):
     form = StepForm(request.POST, instance=step, prefix=f"s{step.pk}")
     if not form.is_valid():
         return _agenda_with(request, workshop, step_form=form)
     actions.edit_step(step, by=author(request), **form.cleaned_data)
-    return console_answer(request, get_workshop(request, workshop_id))  # the steps as saved
 
 
-@require_POST
-@login_required
-@transaction.atomic
-def step_add(request, workshop_id: int):
-    workshop = get_workshop(request, workshop_id, lock=True)
+@agenda_change
+def step_add(request, workshop):
     form = StepForm(request.POST, prefix="new")
     if not form.is_valid():
         return _agenda_with(request, workshop, new_step_form=form)
-    try:
-        actions.add_step(workshop, by=author(request), **form.cleaned_data)
-    except AgendaRefusal as refusal:
-        return refused(request, workshop, str(refusal))
-    return console_answer(request, get_workshop(request, workshop_id))
+    actions.add_step(workshop, by=author(request), **form.cleaned_data)
 
 
-@require_POST
-@login_required
-@transaction.atomic
-def step_remove(request, workshop_id: int, step_id: int):
-    workshop = get_workshop(request, workshop_id, lock=True)
-    step = get_object_or_404(workshop.steps.all(), pk=step_id)
-    try:
-        actions.remove_step(workshop, step, by=author(request))
-    except AgendaRefusal as refusal:
-        return refused(request, workshop, str(refusal))
-    return console_answer(request, get_workshop(request, workshop_id))
+@agenda_change
+def step_remove(request, workshop, step):
+    actions.remove_step(workshop, step, by=author(request))
 
 
-@require_POST
-@login_required
-@transaction.atomic
-def step_move(request, workshop_id: int, step_id: int):
-    workshop = get_workshop(request, workshop_id, lock=True)
-    step = get_object_or_404(workshop.steps.all(), pk=step_id)
+@agenda_change
+def step_move(request, workshop, step):
     form = StepMoveForm(request.POST)
     if form.is_valid():
         actions.move_step(workshop, step, offset=form.offset, by=author(request))
-    return console_answer(request, get_workshop(request, workshop_id))
 
 
 @require_POST
