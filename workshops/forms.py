@@ -252,7 +252,7 @@ class GoForm(forms.Form):
 
 # Emotion cards and every lane a card can be written in; not the persona or the stages.
 PRIVATE_CHOICES = [
-    (a.value, a.label) for a in Area if a not in (Area.SETUP, Area.STAGES, Area.PLAN)
+    (a.value, a.label) for a in Area if a not in (Area.SETUP, Area.STAGES, Area.MOT, Area.PLAN)
 ]
 
 
