@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from maps.models import ActionPlan, Channel, MotEvent, MotMatch
+from maps.models import CARD_TEXT_MAX, ActionPlan, Channel, MotEvent, MotMatch
 
 
 def match_key(channel: str, text: str) -> tuple[str, str]:
-    return channel, " ".join(text.split()).casefold()
+    # casefold can lengthen a text ("ß" → "ss"): cut to what the key column holds.
+    return channel, " ".join(text.split()).casefold()[:CARD_TEXT_MAX]
 
 
 @dataclass

@@ -272,3 +272,33 @@ def test_the_projector_is_the_facilitator_s(workshop, join):
     member = join(workshop, "팀 A")
     for name in ("screen", "screen-state"):
         assert member.get(reverse(f"workshops:{name}", args=[workshop.pk])).status_code == 404
+
+
+def test_done_follows_its_step_when_steps_move_and_is_dropped_with_a_removed_step(
+    workshop, editor_client, join
+):
+    join(workshop, "팀 A", "에이")
+    join(workshop, "팀 B", "비")
+    workshop.go_to_step(1)
+    first, running = workshop.steps.get(position=0), workshop.steps.get(position=1)
+    Participant.objects.filter(display_name="에이").update(ready_step=1)  # done with step 2
+    Participant.objects.filter(display_name="비").update(ready_step=0)  # done with step 1 once
+    post(editor_client, "step-move", workshop, running.pk, direction="up")
+    ready = dict(Participant.objects.values_list("display_name", "ready_step"))
+    assert ready == {"에이": 0, "비": 1}  # both still done with the step they said
+    html = projector(editor_client, workshop)
+    assert "1/1" in html and "0/1" in html  # 에이 is done with the running step, 비 is not
+    post(editor_client, "step-remove", workshop, first.pk)
+    ready = dict(Participant.objects.values_list("display_name", "ready_step"))
+    assert ready == {"에이": 0, "비": None}
+
+
+def test_a_closed_workshop_s_agenda_is_refused_in_words_and_unchanged(workshop, editor_client):
+    before = titles(workshop)
+    Workshop.objects.filter(pk=workshop.pk).update(closed_at="2026-12-01T10:00:00Z")
+    step = workshop.steps.first()
+    response = post(editor_client, "step-remove", workshop, step.pk)
+    assert response.status_code == 422 and "종료" in response.content.decode()
+    response = post(editor_client, "step-add", workshop, **{"new-title": "더", "new-minutes": "5"})
+    assert response.status_code == 422
+    assert titles(workshop) == before

@@ -284,8 +284,26 @@ def test_an_add_form_loads_when_opened_for_its_own_cell_only(editor_client, jour
         {"stage": stages[0].pk, "lane": "nonsense"},
         {"stage": other.stages.first().pk, "lane": "action"},
         {"stage": "9" * 40, "lane": "action"},
+        {"stage": "²", "lane": "action"},  # a digit to str.isdigit, not to int()
+        {"stage": "١٢", "lane": "action"},
     ):
         assert editor_client.get(url("card-add", journey_map), query).status_code == 404
+
+
+def test_a_plan_form_opens_on_an_opportunity_or_a_mot_only(editor_client, journey_map, make_card):
+    opportunity = make_card("기회", lane=Lane.OPPORTUNITY)
+    touchpoint = make_card("접점", lane=Lane.TOUCHPOINT)
+    action = make_card("행동", lane=Lane.ACTION)
+
+    def opened(card):
+        return editor_client.get(url("plan-add", journey_map), {"opportunity": card.pk}, **HTMX)
+
+    assert opened(opportunity).status_code == 200
+    assert opened(touchpoint).status_code == 404  # not a MOT (yet)
+    assert opened(action).status_code == 404
+    touchpoint.is_mot = True
+    touchpoint.save()
+    assert opened(touchpoint).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["card-update", "card-move", "card-mot", "card-delete"])

@@ -117,8 +117,14 @@ def test_a_workshop_starts_from_another_map_with_its_cards_and_a_map_type(editor
         journey_map = team.journey_map
         assert journey_map.map_type == "future"
         assert journey_map.cards.count() == source.cards.count()
-        assert journey_map.action_plans.count() == source.action_plans.count()
+        # Who felt what stays with the old room; plans come along as last time's plans.
+        copied = journey_map.emotion_cards.all()
+        assert copied.count() == source.emotion_cards.count()
+        assert not copied.exclude(author_name="").exists()
+        assert not copied.exclude(author_role="").exists()
+        assert not journey_map.action_plans.exists()
     assert Card.objects.filter(journey_map=source).count() == source.cards.count()
+    assert source.emotion_cards.exclude(author_name="").exists()  # the copy had names to drop
 
 
 def test_a_preset_workshop_takes_the_map_type(editor_client):
@@ -166,6 +172,11 @@ def test_a_workshop_started_from_a_map_shows_its_open_plans_as_last_time_s(
     ActionPlan.objects.filter(journey_map=source, what=open_plans[1]).update(status="doing")
     board = member.get(reverse("maps:board", args=[team.journey_map_id])).content.decode()
     assert "진행 중" in board.split('id="last-plans"')[1] or "Doing" in board
+    # A manager's read-only link reads the board, not the old map's owners.
+    viewer = Client()
+    assert viewer.get(f"/v/{workshop.view_token}/").status_code == 302
+    board = viewer.get(reverse("maps:board", args=[team.journey_map_id]))
+    assert board.status_code == 200 and 'id="last-plans"' not in board.content.decode()
     # A map that carries nothing on shows no such section.
     fresh = create(editor_client, title="새 출발")
     assert fresh.status_code == 302

@@ -138,3 +138,13 @@ def test_only_facilitators_decide_and_a_bad_decision_changes_nothing(editor_clie
     long_text = editor_client.post(reverse("maps:mot-match"), {"text": "가" * 600})
     assert long_text.status_code == 422
     assert not MotMatch.objects.exists()
+
+
+def test_a_match_key_fits_its_column_when_casefolding_lengthens_the_text(editor_client):
+    from maps.models import MotMatch
+    from maps.mot_ledger import match_key
+
+    text = "ß" * 500  # a card's longest text; casefolded, "ss" × 500
+    assert len(match_key("app", text)[1]) == 500
+    assert decide(editor_client, "confirmed", text=text).status_code == 302
+    assert MotMatch.objects.get().decision == "confirmed"

@@ -175,6 +175,13 @@ def test_private_writing_refuses_bad_input_and_a_second_start(room):
     assert room["workshop"].private_areas == ["emotion"]
 
 
+def test_anonymous_writing_without_emotion_cards_is_refused_in_words(room):
+    response = control(room, "private-start", {"areas": ["pain_point"], "anonymous": "on"})
+    assert response.status_code == 422 and "감정 카드" in response.content.decode()
+    room["workshop"].refresh_from_db()
+    assert room["workshop"].private_areas == [] and not room["workshop"].private_anonymous
+
+
 @pytest.mark.parametrize("anonymous", [True, False])
 def test_anonymous_private_writing_keeps_no_name_for_good(room, anonymous):
     data = {"areas": ["emotion", "pain_point"]} | ({"anonymous": "on"} if anonymous else {})

@@ -7,10 +7,11 @@ agenda, a saved one and the steps of a running workshop convert into one another
 
 from __future__ import annotations
 
+from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workshops.models import AgendaStep, AgendaTemplate, Area, Workshop
+from workshops.models import AgendaStep, AgendaTemplate, Area, Participant, Workshop
 
 # A workshop's agenda: enough steps for a long day, few enough to read on one screen.
 MAX_STEPS = 12
@@ -150,6 +151,7 @@ def remove_step(workshop: Workshop, step: AgendaStep) -> None:
     if step.position == workshop.step_index:
         raise AgendaRefusal(_("This step is running: go to another step before removing it."))
     current, gone = workshop.step, step.pk
+    Participant.objects.filter(workshop=workshop, ready_step=step.position).update(ready_step=None)
     step.delete()
     _renumber(workshop, [s for s in steps if s.pk != gone], current)
 
@@ -167,9 +169,18 @@ def move_step(workshop: Workshop, step: AgendaStep, offset: int) -> None:
 
 
 def _renumber(workshop: Workshop, steps: list[AgendaStep], current: AgendaStep | None) -> None:
+    moved = {}
     for position, step in enumerate(steps):
+        if step.position != position:
+            moved[step.position] = position
         step.position = position
     AgendaStep.objects.bulk_update(steps, ["position"])
+    # "다 했어요" is kept by the step's position: it follows its step (one UPDATE, so two
+    # steps trading places do not overwrite each other).
+    if moved:
+        Participant.objects.filter(workshop=workshop, ready_step__in=moved).update(
+            ready_step=Case(*(When(ready_step=old, then=new) for old, new in moved.items()))
+        )
     if current is not None:
         workshop.step_index = next(s.position for s in steps if s.pk == current.pk)
         workshop.save(update_fields=["step_index"])

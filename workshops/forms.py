@@ -107,9 +107,7 @@ class WorkshopCreateForm(forms.ModelForm):
             if journey_map is None:
                 raise forms.ValidationError(_("That map is gone; choose another."))
             data["source"], data["continues"] = portable.dump(journey_map), journey_map.pk
-            if not with_cards:
-                for stage in data["source"]["map"]["stages"]:
-                    stage["cards"], stage["emotions"] = [], []
+            _as_a_fresh_start(data["source"], with_cards=with_cards)
         if data["source"] is not None and data.get("map_type"):
             trial = {**data["source"], "map": {**data["source"]["map"], "title": "-"}}
             trial["map"]["map_type"] = data["map_type"]
@@ -256,6 +254,19 @@ PRIVATE_CHOICES = [
 ]
 
 
+def _as_a_fresh_start(source: dict, *, with_cards: bool) -> None:
+    """A map copied into new teams' boards: its cards without who felt what (the new room's
+    names are its own), and without plans, which come along as last time's plans instead."""
+    for stage in source["map"]["stages"]:
+        if not with_cards:
+            stage["cards"], stage["emotions"] = [], []
+        emotions = stage["emotions"] + [e for card in stage["cards"] for e in card["emotions"]]
+        for emotion in emotions:
+            emotion.update(author_name="", author_role="", author_company="")
+        for card in stage["cards"]:
+            card["plans"] = []
+
+
 class PrivateWritingForm(forms.Form):
     areas = forms.MultipleChoiceField(
         label=_("Private writing for"),
@@ -267,6 +278,14 @@ class PrivateWritingForm(forms.Form):
     anonymous = forms.BooleanField(
         label=_("Anonymous: emotion cards keep no name, even after the reveal"), required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("anonymous") and Area.EMOTION not in data.get("areas", [Area.EMOTION]):
+            raise forms.ValidationError(
+                _("Anonymous writing is for emotion cards: choose emotion cards too, or untick it.")
+            )
+        return data
 
 
 class VoteForm(forms.Form):

@@ -219,6 +219,7 @@
   document.addEventListener("htmx:beforeSwap", (event) => {
     const status = event.detail.xhr.status;
     if (status < 200 || status >= 300) return;
+    if (event.detail.requestConfig && event.detail.requestConfig.verb === "get") return;  // a form loading
     const form = event.detail.elt.closest && event.detail.elt.closest("details.add-card, form[data-editor]");
     if (form && form.id) localStorage.removeItem(DRAFT + form.id);
   });
@@ -385,7 +386,7 @@
     const cell = cellFor(event);
     if (!cell) return;
     event.preventDefault();
-    const others = [...cell.querySelectorAll(".card")].filter((c) => c !== dragged);
+    const others = [...cell.querySelectorAll(".card:not(.private-mirror)")].filter((c) => c !== dragged);
     let position = others.length;
     for (let i = 0; i < others.length; i++) {
       const box = others[i].getBoundingClientRect();

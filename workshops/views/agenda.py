@@ -18,7 +18,7 @@ from workshops.actions import facilitation as actions
 from workshops.agenda import AgendaRefusal
 from workshops.forms import AgendaTemplateForm, StepForm, StepMoveForm
 from workshops.models import AgendaTemplate
-from workshops.views.console import console_answer, console_context, get_workshop, join_url
+from workshops.views.console import console_answer, console_context, get_workshop
 from workshops.views.controls import refused
 
 
@@ -52,6 +52,8 @@ def agenda_change(view):
     def run(request, workshop_id: int, step_id: int | None = None):
         workshop = get_workshop(request, workshop_id, lock=True)
         args = [] if step_id is None else [get_object_or_404(workshop.steps.all(), pk=step_id)]
+        if workshop.is_closed:
+            return refused(request, workshop, _("The workshop is closed. Reopen it first."))
         try:
             answer = view(request, workshop, *args)
         except AgendaRefusal as refusal:
@@ -141,7 +143,6 @@ def _projector_context(request, workshop) -> dict:
     ready = room.ready_counts(workshop)
     return {
         "workshop": workshop,
-        "join_url": join_url(request, workshop),
         "ready": ready,
         "all_ready": bool(ready) and all(done == people for _n, done, people in ready),
     }

@@ -17,6 +17,7 @@ from maps.forms import DirectionForm, JourneyMapDetailsForm, PersonaForm, StageF
 from workshops import access, fragments, mine, room
 from workshops.access import (
     EDITOR,
+    PARTICIPANT,
     author,
     editable_maps,
     get_map,
@@ -51,7 +52,8 @@ def board(request, map_id: int):
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
-    if journey_map.continues_id:
+    # Last time's plans name owners of a map a viewer's link does not open: the team only.
+    if journey_map.continues_id and request.role.kind in (EDITOR, PARTICIPANT):
         context["last_plans"] = followup.open_plans(journey_map.continues_id)
     return render(request, "workshops/board.html", context)
 

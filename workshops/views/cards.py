@@ -31,7 +31,7 @@ from workshops.views.answers import answer, fresh, kept_private, part
 def _asked_id(request, name: str) -> int:
     """An id from the query string of a form being opened; 404 for anything else."""
     value = request.GET.get(name, "")
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise Http404
     return int(value)
 
@@ -271,7 +271,8 @@ def card_dot(request, map_id: int, card_id: int, change: str):
 def plan_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id, Area.PLAN)
     if request.method == "GET":  # the plan form of an opportunity or a MOT, opened
-        cards = journey_map.cards.filter(Q(lane=Lane.OPPORTUNITY) | Q(lane=Lane.TOUCHPOINT))
+        mots = Q(lane=Lane.TOUCHPOINT, is_mot=True)
+        cards = journey_map.cards.filter(Q(lane=Lane.OPPORTUNITY) | mots)
         card = get_object_or_404(cards, pk=_asked_id(request, "opportunity"))
         context = {"opportunity_id": card.pk, "open": True}
         return part(request, journey_map, "maps/plan_add_form.html", context)

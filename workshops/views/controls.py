@@ -142,7 +142,7 @@ def private_start(request, workshop):
     if workshop.private_areas:
         return refused(request, workshop, _("Private writing is on already: reveal first."))
     if not form.is_valid():
-        return refused(request, workshop, form.errors["areas"][0])
+        return refused(request, workshop, next(iter(form.errors.values()))[0])
     actions.start_private_writing(workshop, by=author(request), **form.cleaned_data)
 
 
