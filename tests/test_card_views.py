@@ -245,10 +245,9 @@ def test_writes_reject_get(editor_client, journey_map, make_card, name):
 def test_an_add_form_loads_when_opened_for_its_own_cell_only(editor_client, journey_map, stages):
     """The board carries a stub per cell (maps/lazy_form.html); opening it asks for the form."""
     board = editor_client.get(url("board", journey_map)).content.decode()
-    assert (
-        f'data-lazy="/maps/{journey_map.pk}/cards/add/?stage={stages[0].pk}&amp;lane=action"'
-        in board
-    )
+    stub = board.split(f'<details id="add-{stages[0].pk}-action"')[1].split("</details>")[0]
+    assert "data-lazy" in stub
+    assert f'href="/maps/{journey_map.pk}/cards/add/?stage={stages[0].pk}&amp;lane=action"' in stub
     outside_templates = re.sub(r"<template.*?</template>", "", board, flags=re.S)
     assert 'name="text"' not in outside_templates  # no add form until one is opened
     opened = editor_client.get(
@@ -370,3 +369,50 @@ def test_adding_a_card_costs_the_same_few_queries_on_any_map(editor_client, jour
         for n in range(300)
     )
     assert queries_to_add("300장 뒤") == small <= 12
+
+
+def test_a_card_s_buttons_come_once_per_board_and_address_that_card(
+    editor_client, journey_map, make_card
+):
+    """maps/card_tools.html: journeymap's cards.js puts __CARD__ → the card's data-url."""
+    cards = [make_card(f"카드 {i}", lane=Lane.TOUCHPOINT) for i in range(3)]
+    board = editor_client.get(url("board", journey_map)).content.decode()
+    outside_templates = re.sub(r"<template.*?</template>", "", board, flags=re.S)
+    assert "/cards/" + str(cards[0].pk) + "/move/" not in outside_templates
+    assert "/cards/" + str(cards[0].pk) + "/delete/" not in outside_templates
+    tools = re.search(r'<template id="card-tools">(.*?)</template>', board, re.S).group(1)
+    dots = re.search(r'<template id="card-dots">(.*?)</template>', board, re.S).group(1)
+    card = cards[1]
+    card_url = re.search(rf'id="card-{card.pk}"[^>]* data-url="([^"]+)"', board).group(1)
+    filled = (tools + dots).replace("__CARD__", card_url)
+    for name, args in [
+        ("card-update", []),
+        ("figures-update", []),
+        ("card-move", []),
+        ("card-delete", []),
+        ("card-dot", ["add"]),
+        ("card-dot", ["remove"]),
+    ]:
+        assert f'="{url(name, journey_map, card.pk, *args)}"' in filled, name
+    assert f'hx-post="{url("card-mot", journey_map, card.pk)}"' in outside_templates
+    # The other addresses a card carries, built on its map's (maps_tags.map_url).
+    emotion = EmotionCard.objects.create(touchpoint=card, score=1)
+    opportunity = make_card("기회", lane=Lane.OPPORTUNITY)
+    board = editor_client.get(url("board", journey_map)).content.decode()
+    assert f'hx-post="{url("emotion-delete", journey_map, emotion.pk)}"' in board
+    assert f'href="{url("emotion-add", journey_map)}?touchpoint={card.pk}"' in board
+    assert f'href="{url("plan-add", journey_map)}?opportunity={opportunity.pk}"' in board
+    outside_templates = re.sub(r"<template.*?</template>", "", board, flags=re.S)
+    # Without JavaScript the card's ✎ opens its editor as a page.
+    assert f'href="{url("card-update", journey_map, card.pk)}"' in outside_templates
+    page = editor_client.get(url("card-update", journey_map, card.pk))
+    assert page.status_code == 200 and "<html" in page.content.decode()
+
+
+def test_a_reader_s_board_carries_no_card_buttons(workshop, client):
+    workshop_map = workshop.teams.first().journey_map
+    Card.objects.create(stage=workshop_map.stages.first(), lane=Lane.ACTION, text="행동")
+    assert client.get(f"/v/{workshop.view_token}/").status_code == 302
+    board = client.get(url("board", workshop_map))
+    assert board.status_code == 200
+    assert 'id="card-tools"' not in board.content.decode()

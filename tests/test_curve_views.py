@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from maps.board import Board
 from maps.curve import CurveData
-from maps.models import EmotionCard, JourneyMap, Lane
+from maps.models import Card, EmotionCard, JourneyMap, Lane
 from workshops.protocol import PUSH_MARK
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,33 @@ def test_the_board_shows_the_curve_and_what_it_says(editor_client, journey_map, 
     insights = html.split('class="insights"')[1]
     assert stages[1].name in insights and "상담 전화" in insights
     assert reverse("maps:curve-png", args=[journey_map.pk]) in html
+
+
+def test_the_board_s_curve_is_an_image_fetched_again_only_when_the_curve_changes(
+    editor_client, journey_map, stages, scored
+):
+    html = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    figure = html.split('<figure class="curve-figure">')[1].split("</figure>")[0]
+    assert "<svg" not in figure  # the drawing is not in the page
+    src = figure.split('src="')[1].split('"')[0]
+    assert src.startswith(reverse("maps:curve-svg", args=[journey_map.pk]) + "?v=")
+    assert CurveData.load(journey_map).digest in src
+    alt = figure.split('alt="')[1].split('"')[0]
+    assert stages[1].name in alt and "-1.5" in alt  # what the chart shows, in words
+    image = editor_client.get(src)
+    assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
+    assert "immutable" in image["Cache-Control"] and not image.has_header("Content-Disposition")
+    assert image.content.lstrip().startswith(b"<?xml")
+    # A card that does not move the curve keeps the address; an emotion card changes it.
+    Card.objects.create(stage=stages[0], lane=Lane.ACTION, text="검색한다")
+    again = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert src in again
+    EmotionCard.objects.create(journey_map=journey_map, stage=stages[0], score=1)
+    moved = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert src not in moved
+    # Without the digest it is the download it always was.
+    download = editor_client.get(reverse("maps:curve-svg", args=[journey_map.pk]))
+    assert "attachment" in download["Content-Disposition"]
 
 
 def test_a_map_without_emotion_cards_explains_the_empty_curve(editor_client, journey_map):

@@ -235,7 +235,7 @@ def test_a_push_carries_no_csrf_token(
             **HTMX,
         )
     [(_map_id, message)] = sent
-    assert "data-lazy=" in message["html"]  # the new touchpoint's emotion form, to be opened
+    assert "data-lazy " in message["html"]  # the new touchpoint's emotion form, to be opened
     assert "csrfmiddlewaretoken" not in message["html"]
 
 

@@ -115,7 +115,7 @@ def test_the_touchpoint_curve_draws_both_lines(editor_client, journey_map, touch
     TouchpointFigures.objects.create(touchpoint=touchpoints[0], complaints=3)
     page = editor_client.get(journey_map.get_absolute_url()).content.decode()
     digest = CurveData.load(journey_map).digest
-    assert f"/touchpoints.svg?v={digest}" in page
+    assert f"/touchpoints.svg?v={digest}." in page
     svg = editor_client.get(reverse("maps:touchpoint-curve-svg", args=[journey_map.pk]))
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     text = svg.content.decode()

@@ -1,5 +1,6 @@
 // The little JavaScript journeymap needs beyond htmx: feedback on failed requests,
-// keyboard shortcuts in editors, and drag and drop of cards (buttons do the same by keyboard).
+// keyboard shortcuts in editors, add forms that load when opened, drafts kept in the browser.
+// A card's buttons and drag and drop: cards.js.
 (function () {
   "use strict";
   const body = document.body;
@@ -196,7 +197,7 @@
     if (!details.matches || !details.matches("details[data-lazy]") || !details.open) return;
     if (details.dataset.loading || fromTemplate(details)) return;
     details.dataset.loading = "1";
-    htmx.ajax("GET", details.dataset.lazy, { source: details, target: details, swap: "outerHTML" })
+    htmx.ajax("GET", details.querySelector(".lazy-fallback").getAttribute("href"), { source: details, target: details, swap: "outerHTML" })
       .finally(() => { delete details.dataset.loading; });
   }, true);
 
@@ -354,49 +355,5 @@
     const open = text.classList.toggle("expanded");
     more.setAttribute("aria-expanded", String(open));
     more.textContent = open ? body.dataset.msgLess : body.dataset.msgMore;
-  });
-
-  // Drag and drop: a card may move to any cell of its own lane.
-  let dragged = null;
-  document.addEventListener("dragstart", (event) => {
-    const card = event.target.closest && event.target.closest(".card[draggable=true]");
-    if (!card) return;
-    dragged = card;
-    card.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", card.id);
-  });
-  document.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
-    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
-    dragged = null;
-  });
-  function cellFor(event) {
-    const cell = event.target.closest && event.target.closest(".cell[data-lane]");
-    return dragged && cell && cell.dataset.lane === dragged.dataset.lane ? cell : null;
-  }
-  document.addEventListener("dragover", (event) => {
-    const cell = cellFor(event);
-    if (!cell) return;
-    event.preventDefault();
-    document.querySelectorAll(".drop-target").forEach((el) => el !== cell && el.classList.remove("drop-target"));
-    cell.classList.add("drop-target");
-  });
-  document.addEventListener("drop", (event) => {
-    const cell = cellFor(event);
-    if (!cell) return;
-    event.preventDefault();
-    const others = [...cell.querySelectorAll(".card:not(.private-mirror)")].filter((c) => c !== dragged);
-    let position = others.length;
-    for (let i = 0; i < others.length; i++) {
-      const box = others[i].getBoundingClientRect();
-      if (event.clientY < box.top + box.height / 2) { position = i; break; }
-    }
-    htmx.ajax("POST", dragged.dataset.moveUrl, {
-      source: dragged,
-      target: "#stage-" + dragged.dataset.stage,
-      swap: "outerHTML",
-      values: { stage: cell.dataset.stage, position: position },
-    });
   });
 })();

@@ -110,3 +110,9 @@ def log_in(page, live_server, username="facilitator", password="journeymap-demo"
     page.fill("input[name=password]", password)
     page.click("button.primary")
     page.wait_for_url(f"{live_server.url}/maps/")
+
+
+def card_button(card, name: str):
+    """A card's button: the card's buttons come when it is pointed at (static/js/cards.js)."""
+    card.hover()
+    return card.get_by_role("button", name=name)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap
 from tests.conftest import load_demo
-from tests.e2e.conftest import watch
+from tests.e2e.conftest import card_button, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,14 +72,14 @@ def test_edits_reach_the_other_screen_and_conflicts_lose_nothing(room):
     card = Card.objects.get(text__startswith="카카오톡")
 
     # B moves it to the next stage; A sees it move.
-    on_b.get_by_role("button", name="다음 단계로").click()
+    card_button(on_b, "다음 단계로").click()
     expect(a.locator(f"#cards-{buy.pk}-touchpoint")).to_contain_text("카카오톡 상담 채널")
     expect(a.locator(f"#cards-{consider.pk}-touchpoint")).not_to_contain_text("카카오톡")
 
     # A opens the editor; B sees who is editing the card, opens it too; A saves first.
-    a.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    card_button(a.locator(f"#card-{card.pk}"), "카드 편집").click()
     expect(b.locator(f"#card-{card.pk} .editing-by")).to_have_text("데모 퍼실리테이터 님 편집 중")
-    b.locator(f"#card-{card.pk}").get_by_role("button", name="카드 편집").click()
+    card_button(b.locator(f"#card-{card.pk}"), "카드 편집").click()
     a.locator(f"form#card-{card.pk} textarea").fill("A의 수정: 상담 채널")
     b.locator(f"form#card-{card.pk} textarea").fill("B의 수정: 챗봇 채널")
     a.locator(f"form#card-{card.pk}").get_by_role("button", name="저장").click()

@@ -79,6 +79,12 @@ def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live
     score.tap()
     expect(page.locator(f"#card-{touchpoint.pk} .emotion")).to_have_count(1)
     assert EmotionCard.objects.get(touchpoint=touchpoint).score == -1
+    # A tap on a card brings its buttons (there is no pointing at a card on a phone).
+    written = page.locator(f"#cards-{stages[2].pk}-action article").first
+    written.locator(".card-text").tap()
+    expect(written.get_by_role("button", name="다음 단계로")).to_be_visible()
+    written.get_by_role("button", name="다음 단계로").tap()
+    expect(page.locator(f"#cards-{stages[3].pk}-action")).to_contain_text("휴대폰으로 쓴 카드")
     page.screenshot(path=str(artifacts / "phone-board.png"))
     page.context.close()
     assert not errors, errors

@@ -47,9 +47,18 @@ def export_json(request, map_id: int):
 def curve_download(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
     limit_heavy(request, "chart")
-    data = CurveData.load(journey_map)
+    drawn = charts.render(CurveData.load(journey_map), fmt)
+    if request.GET.get("v"):
+        return _shown(drawn, fmt)
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
-    return download(charts.render(data, fmt), IMAGE_TYPES[fmt], name)
+    return download(drawn, IMAGE_TYPES[fmt], name)
+
+
+def _shown(drawn: bytes, fmt: str) -> HttpResponse:
+    """A chart shown on the board: its address carries the curve's digest, so it never changes."""
+    response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
 
 
 @require_GET
@@ -60,10 +69,8 @@ def touchpoint_curve(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
     limit_heavy(request, "chart")
     drawn = touchpoint_chart.render(CurveData.load(journey_map), fmt)
-    if request.GET.get("v"):  # shown on the board: the digest makes the address immutable
-        response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
-        response["Cache-Control"] = "private, max-age=31536000, immutable"
-        return response
+    if request.GET.get("v"):
+        return _shown(drawn, fmt)
     name = export_name(journey_map, _("emotion curve by touchpoint") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
 
