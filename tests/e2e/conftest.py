@@ -116,3 +116,13 @@ def card_button(card, name: str):
     """A card's button: the card's buttons come when it is pointed at (static/js/cards.js)."""
     card.hover()
     return card.get_by_role("button", name=name)
+
+
+def image_drawn(image) -> None:
+    """The image has loaded and decoded (a broken one has no natural width). Polled from here:
+    the pages' CSP allows no script from a string, which wait_for_function would need."""
+    for _ in range(100):
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            return
+        image.page.wait_for_timeout(100)
+    raise AssertionError(f"{image.get_attribute('src')} was not drawn")

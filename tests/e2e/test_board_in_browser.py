@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap, Lane
 from tests.conftest import load_demo
-from tests.e2e.conftest import card_button, log_in
+from tests.e2e.conftest import card_button, image_drawn, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,15 +109,6 @@ def test_a_card_is_dragged_to_another_stage(page, live_server, demo_map):
     assert card.stage == first
 
 
-def drawn(image) -> None:
-    """The image has loaded and decoded (a broken one has no natural width)."""
-    for _ in range(50):
-        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
-            return
-        image.page.wait_for_timeout(100)
-    raise AssertionError(f"{image.get_attribute('src')} was not drawn")
-
-
 def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     page, live_server, demo_map, artifacts
 ):
@@ -125,7 +116,7 @@ def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
     chart = page.locator("#curve img.curve-chart").first  # the stage curve; by touchpoint next
     expect(chart).to_be_visible()
-    drawn(chart)
+    image_drawn(chart)
     stage = demo_map.stages.get(name="구매")
     before = chart.get_attribute("alt")
     assert "구매" in before
@@ -138,7 +129,7 @@ def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     # new address, so the browser draws the new curve.
     expect(chart).not_to_have_attribute("alt", before)
     assert "구매: 카드 6장" in chart.get_attribute("alt")
-    drawn(chart)
+    image_drawn(chart)
     page.locator("#curve").screenshot(path=str(artifacts / "curve-panel.png"))
 
     export = page.locator("a[href$='/export.pdf']")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from maps.models import Card, JourneyMap
 from tests.conftest import load_demo
-from tests.e2e.conftest import card_button, watch
+from tests.e2e.conftest import card_button, image_drawn, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +31,14 @@ def room(browser, daphne, django_user_model, artifacts):
         page = context.new_page()
         errors = []
         # Two tests cut the connection on purpose (a server restart, the browser offline):
-        # the page says so and recovers, which they assert.
-        offline = ("ERR_CONNECTION_REFUSED", "ERR_INTERNET_DISCONNECTED", "htmx:sendError")
+        # the page says so and recovers, which they assert. (An image being fetched when the
+        # server stops is reset.)
+        offline = (
+            "ERR_CONNECTION_REFUSED",
+            "ERR_CONNECTION_RESET",
+            "ERR_INTERNET_DISCONNECTED",
+            "htmx:sendError",
+        )
         watch(page, errors, expected=(*offline, "htmx:afterRequest"))
         page.goto(f"{daphne.url}/maps/{journey_map.pk}/")
         expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
@@ -129,6 +135,7 @@ def test_after_a_server_restart_the_page_reconnects_and_catches_up(room, daphne)
     # takes more than the default five seconds.
     card = a.locator(f"#cards-{stage.pk}-thought")
     expect(card).to_contain_text("서버가 꺼진 동안 생긴 카드", timeout=20_000)
+    image_drawn(a.locator("#curve img.curve-chart").first)  # not left broken by the restart
 
 
 def test_a_form_pushed_from_someone_else_can_be_used(room):
