@@ -97,6 +97,7 @@ format: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/board_weight.py
 	$(PY) benchmarks/exports.py
 	$(PY) benchmarks/fanout.py
 	$(PY) benchmarks/flood.py
