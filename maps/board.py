@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from maps.models import (
     ActionPlan,
     Card,
@@ -22,9 +24,13 @@ from maps.models import (
 
 @dataclass
 class Cell:
-    stage: Stage
+    stage: Stage | None  # None: the unsorted area
     lane: Lane
     cards: list[Card] = field(default_factory=list)
+
+    @property
+    def stage_id(self) -> int | None:
+        return self.stage.pk if self.stage else None
 
     @property
     def is_touchpoint_lane(self) -> bool:
@@ -49,15 +55,22 @@ class Board:
     journey_map: JourneyMap
     columns: list[Column]
     action_plans: list[ActionPlan]
+    # The unsorted area: cards written freely, before they have a stage and lane. None on a
+    # partial board that did not ask for it.
+    unsorted: Cell | None = None
 
     @classmethod
-    def load(cls, journey_map: JourneyMap, *, stage_ids: list[int] | None = None) -> Board:
-        """The whole board, or only the columns of `stage_ids` (for a partial update)."""
+    def load(cls, journey_map: JourneyMap, *, stage_ids: list | None = None) -> Board:
+        """The whole board, or only the columns of `stage_ids` (for a partial update; None
+        among them: the unsorted area)."""
         stages = list(journey_map.stages.with_emotion_summary())
         shown = [s for s in stages if stage_ids is None or s.pk in stage_ids]
         shown_ids = [s.pk for s in shown]
+        with_unsorted = stage_ids is None or None in stage_ids
 
-        cards = Card.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
+        placed = Q(stage_id__in=shown_ids)
+        where = (placed | Q(stage__isnull=True)) if with_unsorted else placed
+        cards = Card.objects.filter(where, journey_map=journey_map)
         emotions = EmotionCard.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
         plans = ActionPlan.objects.filter(journey_map=journey_map).select_related("opportunity")
         figures = {
@@ -97,7 +110,17 @@ class Board:
             )
             for stage in shown
         ]
-        return cls(journey_map=journey_map, columns=columns, action_plans=plans)
+        unsorted = Cell(None, Lane.UNSORTED, by_cell[(None, Lane.UNSORTED)])
+        return cls(journey_map, columns, plans, unsorted if with_unsorted else None)
+
+    def cells(self) -> list[Cell]:
+        """Every loaded cell, the unsorted area last."""
+        cells = [cell for column in self.columns for cell in column.cells]
+        return [*cells, self.unsorted] if self.unsorted else cells
+
+    def card(self, pk: int) -> Card:
+        """A card of the loaded part of the board, with what hangs from it."""
+        return next(card for cell in self.cells() for card in cell.cards if card.pk == pk)
 
     @property
     def lanes(self) -> list[Lane]:

@@ -137,7 +137,8 @@ class CardForm(ClientTokenMixin, forms.ModelForm):
         self.journey_map = journey_map
         self.instance.journey_map = journey_map
         self.fields["stage"].queryset = journey_map.stages.all()
-        self.fields["lane"].choices = [(lane.value, lane.label) for lane in journey_map.lanes]
+        lanes = [*journey_map.lanes, Lane.UNSORTED]
+        self.fields["lane"].choices = [(lane.value, lane.label) for lane in lanes]
         if self.instance.pk:
             # Editing keeps the card where it is; moving has its own action.
             del self.fields["stage"], self.fields["lane"], self.fields["client_token"]
@@ -146,8 +147,17 @@ class CardForm(ClientTokenMixin, forms.ModelForm):
             for name in ["channel", "channel_other", "is_direct"]:
                 self.fields.pop(name, None)
 
+    def _get_validation_exclusions(self):
+        # The stage is checked here (the map's own, or none in the unsorted area) and by the
+        # database's constraint: the model need not ask the database again on every add.
+        return {*super()._get_validation_exclusions(), "stage"}
+
     def clean(self):
         data = super().clean()
+        if data.get("lane") == Lane.UNSORTED:
+            data["stage"] = None  # the unsorted area: no stage until sorted
+        elif "stage" in self.fields and data.get("lane") and not data.get("stage"):
+            self.add_error("stage", _("Say which stage the card goes to."))
         if data.get("channel") == Channel.OTHER and not data.get("channel_other"):
             self.add_error("channel_other", _("Name the channel."))
         if not self.instance.pk and not self.journey_map.room_for(Card, MAX_CARDS):
@@ -159,39 +169,68 @@ class CardForm(ClientTokenMixin, forms.ModelForm):
 
 
 class CardMoveForm(forms.Form):
-    """Move by direction (keyboard) or to a stage and position (drag and drop)."""
+    """Move by direction (keyboard), to a stage and position (drag and drop), to another lane
+    (the end of that lane's cell in the same stage), or to a cell named "<stage>:<lane>"
+    (sorting an unsorted card by keyboard). Lane UNSORTED is the unsorted area: no stage."""
 
     direction = forms.ChoiceField(
         required=False, choices=DirectionForm.base_fields["direction"].choices
     )
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False)
     position = forms.IntegerField(required=False, min_value=0)
+    lane = forms.ChoiceField(required=False)
+    to = forms.RegexField(r"^\d{1,12}:[a-z_]{1,20}$", required=False)
 
     def __init__(self, *args, card: Card, **kwargs):
         super().__init__(*args, **kwargs)
         self.card = card
         self.fields["stage"].queryset = card.journey_map.stages.all()
+        lanes = [*card.journey_map.lanes, Lane.UNSORTED]
+        self.fields["lane"].choices = [(lane.value, lane.label) for lane in lanes]
 
     def clean(self):
         data = super().clean()
-        if data.get("direction"):
+        if self.errors:
             return data
-        if data.get("stage") is None or data.get("position") is None:
+        card = self.card
+        if data.get("to"):
+            stage_id, lane = data["to"].split(":")
+            data["stage"] = card.journey_map.stages.filter(pk=stage_id).first()
+            data["lane"] = lane
+            if data["stage"] is None or lane not in card.journey_map.lanes:
+                raise forms.ValidationError(_("That cell is not on this map."))
+        direction = data.get("direction")
+        if not (direction or data.get("lane") or data.get("position") is not None):
             raise forms.ValidationError(_("Say where the card goes."))
+        lane = data["lane"] = data.get("lane") or card.lane
+        if lane == Lane.UNSORTED:
+            data["stage"] = None
+        elif data.get("stage") is None and not direction:
+            # Another lane of the same stage (the card's lane menu).
+            if card.stage is None:
+                raise forms.ValidationError(_("Say which stage the card goes to."))
+            data["stage"] = card.stage
+        refusal = card.lane_change_refusal(lane)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return data
 
-    def target(self) -> tuple[Stage, int]:
-        """The stage and position the card ends up at."""
+    def target(self) -> tuple[Stage | None, int, str]:
+        """The stage (None: the unsorted area), position and lane the card ends up at; with
+        no position said, the end of the cell."""
         data, card = self.cleaned_data, self.card
-        direction = data.get("direction")
-        if not direction:
-            return data["stage"], data["position"]
+        direction, lane = data.get("direction"), data["lane"]
+        if not direction or lane != card.lane:
+            position = data.get("position")
+            return data["stage"], MAX_CARDS if position is None else position, lane
         if direction in ("up", "down"):
-            return card.stage, max(0, card.position + (-1 if direction == "up" else 1))
+            return card.stage, max(0, card.position + (-1 if direction == "up" else 1)), lane
         stages = list(card.journey_map.stages.all())
+        if card.stage is None:  # left and right mean nothing in the unsorted area
+            return None, card.position, lane
         index = next(i for i, s in enumerate(stages) if s.pk == card.stage_id)
         index = max(0, min(len(stages) - 1, index + (-1 if direction == "left" else 1)))
-        return stages[index], card.position
+        return stages[index], card.position, lane
 
 
 class EmotionCardForm(ClientTokenMixin, forms.ModelForm):

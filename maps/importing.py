@@ -122,7 +122,10 @@ def check(data) -> ImportedMap:
         raise ImportProblem(_("This is not a journeymap export (format 'journeymap', version 1)."))
     source = _object(data.get("map"), "map")
     stages = _list(source.get("stages", []), "map.stages", MAX_STAGES)
-    card_count = sum(len(_list(_object(s, "stage").get("cards", []), "cards")) for s in stages)
+    unsorted = _list(source.get("unsorted", []), "map.unsorted", MAX_CARDS)
+    card_count = len(unsorted) + sum(
+        len(_list(_object(s, "stage").get("cards", []), "cards")) for s in stages
+    )
     if card_count > MAX_CARDS:
         raise ImportProblem(_("A map holds at most %(n)d cards.") % {"n": MAX_CARDS})
     result = ImportedMap(JourneyMap(**_fields(source, MAP_FIELDS, "map", required=["title"])))
@@ -133,6 +136,11 @@ def check(data) -> ImportedMap:
     lanes = set(result.journey_map.lanes)
     for s, raw_stage in enumerate(stages):
         _stage(result, s, _object(raw_stage, f"map.stages[{s}]"), lanes)
+    for u, raw_card in enumerate(unsorted):  # the unsorted area: a text, no stage or lane
+        where = f"map.unsorted[{u}]"
+        fields = _fields(_object(raw_card, where), ["text"], where, required=["text"])
+        card = Card(stage=None, lane=Lane.UNSORTED, position=u, **fields)
+        result.cards.append(_valid(card, where, _CARD_FKS))
     if len(result.emotions) > MAX_EMOTION_CARDS:
         raise ImportProblem(
             _("A map holds at most %(n)s emotion cards; this file has %(count)s.")
@@ -155,6 +163,11 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
         where_card = f"{where}.cards[{c}]"
         card_data = _object(raw_card, where_card)
         fields = _fields(card_data, CARD_FIELDS, where_card, required=["lane", "text"])
+        if fields["lane"] == Lane.UNSORTED:
+            raise ImportProblem(
+                _("%(where)s: a card of a stage has a lane (unsorted cards go in map.unsorted).")
+                % {"where": where_card}
+            )
         if fields["lane"] not in lanes and fields["lane"] in Lane.values:
             raise ImportProblem(
                 _("%(where)s: a %(type)s has no lane “%(lane)s” (service blueprints only).")

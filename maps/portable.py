@@ -1,6 +1,7 @@
 """A whole map as JSON, to keep (saved versions), to move elsewhere, to import again.
 
-The file holds no database ids: cards sit inside their stage in board order, emotion cards
+The file holds no database ids: cards sit inside their stage in board order (unsorted ones in
+`map.unsorted`), emotion cards
 and action plans inside what they belong to, so a file can be imported anywhere, any number
 of times (maps/importing.py). `dump(load(dump(m))) == dump(m)` (tests/test_portable.py).
 """
@@ -68,6 +69,7 @@ def dump(journey_map: JourneyMap) -> dict:
                 ],
             }
         )
+    unsorted = [{"text": card.text} for card in board.unsorted.cards]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -75,6 +77,8 @@ def dump(journey_map: JourneyMap) -> dict:
             **_values(journey_map, MAP_FIELDS),
             "persona": _values(persona, PERSONA_FIELDS) if persona else None,
             "stages": stages,
+            # Cards not sorted yet, only when there are some (older files stay as they were).
+            **({"unsorted": unsorted} if unsorted else {}),
         },
     }
 

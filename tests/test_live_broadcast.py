@@ -116,9 +116,10 @@ def test_the_snapshot_says_204_when_nothing_changed_since(editor_client, journey
     response = editor_client.get(url + "?since=1")
     assert response.status_code == 200 and response[SEQ_HEADER] == "3"
     html = response.content.decode()
-    for part in ['id="map-header"', 'id="board-grid"', 'id="curve"', 'id="plans"']:
+    parts = ['id="map-header"', 'id="board-grid"', 'id="cards--unsorted"', 'id="curve"']
+    for part in [*parts, 'id="plans"']:
         assert part in html
-    assert html.count('hx-swap-oob="true"') == 4
+    assert html.count('hx-swap-oob="true"') == 5
 
 
 def test_the_snapshot_needs_access(client, journey_map):

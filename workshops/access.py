@@ -342,10 +342,11 @@ def author_key(request: HttpRequest) -> str:
     return author(request).key
 
 
-def private_to(request: HttpRequest, area: str) -> str:
-    """The author key a card written now stays private to, or "" when it is public."""
+def private_to(request: HttpRequest, *areas: str) -> str:
+    """The author key a card written now (in any of `areas`) stays private to, or "" when it
+    is public."""
     workshop = request.role.workshop
-    if workshop is not None and area in workshop.private_areas:
+    if workshop is not None and set(areas) & set(workshop.private_areas):
         return author_key(request)
     return ""
 

@@ -21,7 +21,7 @@ from workshops.room_means import room_means
 def render(
     journey_map: JourneyMap,
     *,
-    cells: Iterable[tuple[int, str]] = (),
+    cells: Iterable[tuple[int | None, str]] = (),  # (stage, lane); (None, UNSORTED)
     cards: Iterable[int] = (),
     appended: Iterable = (),
     stages: Iterable[int] = (),
@@ -47,6 +47,7 @@ def render(
     if grid:
         board = Board.load(journey_map)
         parts.append(("maps/grid.html", {"board": board}))
+        parts.append(("maps/cell_cards.html", {"cell": board.unsorted}))
         cells, cards, stages = [], set(), set()
     elif cells or cards or stages or plans:
         card_stages = (
@@ -63,12 +64,10 @@ def render(
         if column.stage.pk in stages:
             parts.append(("maps/stage_header.html", {"column": column, "stage": column.stage}))
             parts.append(("maps/stage_emotions.html", {"column": column, "stage": column.stage}))
-        for cell in column.cells:
-            if (column.stage.pk, cell.lane) in cells:
-                parts.append(("maps/cell_cards.html", {"cell": cell}))
-            for card in cell.cards:
-                if card.pk in cards:
-                    parts.append(("maps/card.html", {"card": card, "column": column}))
+    for cell in board.cells() if board else ():
+        if (cell.stage_id, cell.lane) in cells:
+            parts.append(("maps/cell_cards.html", {"cell": cell}))
+        parts.extend(("maps/card.html", {"card": card}) for card in cell.cards if card.pk in cards)
     if curve or grid:
         # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
         # board is loaded already when the grid goes out; otherwise three small queries.

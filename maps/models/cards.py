@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from maps.models.choices import CARD_TEXT_MAX, NAME_MAX, Channel, Lane, WorkRole
@@ -19,6 +20,10 @@ class CrossMapError(ValidationError):
     pass
 
 
+class LaneChangeRefused(ValidationError):
+    """A card would lose what hangs from it in the lane it was moved to."""
+
+
 def check_stage_in_map(item) -> None:
     """A card or emotion card never points at a stage of another map."""
     if item.stage_id and item.journey_map_id and item.stage.journey_map_id != item.journey_map_id:
@@ -26,14 +31,20 @@ def check_stage_in_map(item) -> None:
 
 
 class Card(models.Model):
-    """A sticky note in one cell of the board: a stage (column) and a lane (row)."""
+    """A sticky note in one cell of the board: a stage (column) and a lane (row), or in the
+    map's unsorted area (no stage, lane UNSORTED) until it is sorted."""
 
     # Derived from the stage; kept on the row so a whole board loads without joins.
     journey_map = models.ForeignKey(
         JourneyMap, on_delete=models.CASCADE, related_name="cards", editable=False
     )
     stage = models.ForeignKey(
-        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="cards"
+        Stage,
+        verbose_name=_("stage"),
+        on_delete=models.CASCADE,
+        related_name="cards",
+        null=True,
+        blank=True,
     )
     lane = models.CharField(_("lane"), max_length=20, choices=Lane.choices)
     position = models.PositiveIntegerField(default=0)
@@ -79,6 +90,12 @@ class Card(models.Model):
                 name="card_channel_only_on_touchpoints",
                 violation_error_message=_("Only touchpoints have a channel."),
             ),
+            models.CheckConstraint(
+                condition=Q(stage__isnull=True, lane="unsorted")
+                | Q(stage__isnull=False) & ~Q(lane="unsorted"),
+                name="card_unsorted_has_no_stage",
+                violation_error_message=_("A card has a stage and a lane, or neither."),
+            ),
         ]
         indexes = [models.Index(fields=["stage", "lane", "position"])]
 
@@ -114,40 +131,93 @@ class Card(models.Model):
             self.channel = ""
         super().save(*args, **kwargs)
 
-    def cell_ids(self, stage: Stage | None = None, lane: str | None = None) -> list[int]:
+    def cell_ids(self, stage: Stage | None, lane: str) -> list[int]:
+        """The other cards of a cell of this card's map, in order (`stage` None: the
+        unsorted area)."""
         return list(
-            Card.objects.filter(stage=stage or self.stage, lane=lane or self.lane)
+            Card.objects.filter(journey_map_id=self.journey_map_id, stage=stage, lane=lane)
             .exclude(pk=self.pk)
             .order_by("position", "id")
             .values_list("pk", flat=True)
         )
 
-    def move_to(self, stage: Stage, position: int) -> None:
-        """Move to `position` (clamped) in `stage`, same lane; both cells stay densely ordered."""
-        if stage.journey_map_id != self.journey_map_id:
+    def held_back_from(self, lane: str) -> list[str]:
+        """What hangs from this card that a card of `lane` cannot hold, each part named and
+        counted: a touchpoint with two emotion cards cannot silently become a thought."""
+        if lane == self.lane:
+            return []
+        held = []
+        if lane != Lane.TOUCHPOINT:
+            if self.is_mot:
+                held.append(gettext("its MOT flag"))
+            feelings = EmotionCard.all_objects.filter(touchpoint=self).count()
+            if feelings:
+                words = ngettext("%(n)d emotion card", "%(n)d emotion cards", feelings)
+                held.append(words % {"n": feelings})
+            figures = getattr(self, "figures", None)
+            if figures is not None and not figures.is_empty:
+                held.append(gettext("the figures from the records"))
+        if lane not in (Lane.TOUCHPOINT, Lane.OPPORTUNITY):
+            plans = self.action_plans.count()
+            if plans:
+                words = ngettext("%(n)d action plan", "%(n)d action plans", plans)
+                held.append(words % {"n": plans})
+        if self.votes:
+            held.append(ngettext("%(n)d dot", "%(n)d dots", self.votes) % {"n": self.votes})
+        return held
+
+    def lane_change_refusal(self, lane: str) -> str:
+        """Why this card cannot move to `lane`, in words; empty when it can."""
+        held = self.held_back_from(lane)
+        if not held:
+            return ""
+        return gettext(
+            "%(lane)s cannot hold what hangs from this card: %(held)s. Take that off first, "
+            "or leave the card in its lane."
+        ) % {"lane": Lane(lane).label, "held": ", ".join(held)}
+
+    def move_to(self, stage: Stage | None, position: int, lane: str | None = None) -> None:
+        """Move to `position` (clamped) in `stage` and `lane` (by default its own), or into
+        the unsorted area (no stage, lane UNSORTED); both cells stay densely ordered. A new
+        lane bumps the version: an editor open on the card was showing the old one's fields."""
+        lane = lane or self.lane
+        if (stage is None) != (lane == Lane.UNSORTED):
+            raise ValidationError(_("A card has a stage and a lane, or neither."))
+        if stage is not None and stage.journey_map_id != self.journey_map_id:
             raise CrossMapError(_("A card cannot move to a stage of another map."))
+        refusal = self.lane_change_refusal(lane)
+        if refusal:
+            raise LaneChangeRefused(refusal)
         with transaction.atomic():
-            old_stage = self.stage
-            target = self.cell_ids(stage)
+            old_stage, old_lane = self.stage, self.lane
+            target = self.cell_ids(stage, lane)
             position = max(0, min(position, len(target)))
             target.insert(position, self.pk)
-            if stage.pk != old_stage.pk:
-                Card.objects.filter(pk=self.pk).update(stage=stage)
+            if stage != old_stage or lane != old_lane:
+                moved = {"stage": stage}
+                if lane != old_lane:
+                    self.version += 1
+                    moved.update(lane=lane, version=self.version)
+                    if lane != Lane.TOUCHPOINT:
+                        moved["channel"] = self.channel = ""
+                        figures = getattr(self, "figures", None)
+                        if figures is not None:  # an empty row (a full one refused the move)
+                            figures.delete()
+                Card.objects.filter(pk=self.pk).update(**moved)
                 # Emotion cards follow their touchpoint into the new stage.
                 EmotionCard.all_objects.filter(touchpoint=self).update(stage=stage)
-                renumber(Card, self.cell_ids(old_stage))
+                renumber(Card, self.cell_ids(old_stage, old_lane))
             renumber(Card, target)
-            self.stage = stage
-            self.position = position
+            self.stage, self.lane, self.position = stage, lane, position
 
     @classmethod
-    def renumber_cell(cls, stage_id: int, lane: str) -> None:
-        ids = cls.objects.filter(stage_id=stage_id, lane=lane).order_by("position", "id")
-        renumber(cls, list(ids.values_list("pk", flat=True)))
+    def renumber_cell(cls, journey_map_id: int, stage_id: int | None, lane: str) -> None:
+        ids = cls.objects.filter(journey_map_id=journey_map_id, stage_id=stage_id, lane=lane)
+        renumber(cls, list(ids.order_by("position", "id").values_list("pk", flat=True)))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
-            rest = self.cell_ids()
+            rest = self.cell_ids(self.stage, self.lane)
             result = super().delete(*args, **kwargs)
             renumber(Card, rest)
         return result

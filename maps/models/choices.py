@@ -29,6 +29,9 @@ class Lane(models.TextChoices):
     STAFF = "staff", _("Staff actions")
     SYSTEM = "system", _("Systems")
     POLICY = "policy", _("Policies")
+    # Not a row of the grid: the map's unsorted area, where cards are written freely before
+    # they are sorted into a stage and lane (a card there has no stage).
+    UNSORTED = "unsorted", _("Unsorted")
 
 
 FRONT_LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]

@@ -19,6 +19,19 @@
     if (!copy) return;
     const tools = copy.firstElementChild;
     if (!card.classList.contains("lane-touchpoint")) tools.querySelector(".figures-edit").remove();
+    let menu = tools.querySelector(".lane-move");
+    if (card.dataset.lane === "unsorted") {
+      // Not yet in a stage: one menu of every cell instead of the lane menu and ◀ ▶.
+      tools.querySelectorAll('[hx-vals*="left"], [hx-vals*="right"]').forEach((b) => b.remove());
+      const place = copyOf("card-place", card);
+      const cells = place ? place.firstElementChild : document.createElement("span");
+      menu.replaceWith(cells);
+      menu = cells;
+    } else {
+      menu.querySelector(`option[value="${card.dataset.lane}"]`)?.remove();
+    }
+    // A refused move (a touchpoint with emotion cards) leaves the menu as it was.
+    menu.addEventListener("htmx:afterRequest", () => { menu.value = ""; });
     const stub = card.querySelector(":scope > .card-tools");
     if (stub) stub.replaceWith(tools); else card.appendChild(tools);
     htmx.process(tools);
@@ -51,7 +64,8 @@
   });
   addDots(document);
 
-  // Drag and drop: a card may move to any cell of its own lane.
+  // Drag and drop: a card may move to any cell, of its own lane or another (the server refuses
+  // a lane that cannot hold what hangs from the card, and says what).
   let dragged = null;
   document.addEventListener("dragstart", (event) => {
     const card = event.target.closest && event.target.closest(".card[draggable=true]");
@@ -68,7 +82,7 @@
   });
   function cellFor(event) {
     const cell = event.target.closest && event.target.closest(".cell[data-lane]");
-    return dragged && cell && cell.dataset.lane === dragged.dataset.lane ? cell : null;
+    return dragged && cell ? cell : null;
   }
   document.addEventListener("dragover", (event) => {
     const cell = cellFor(event);
@@ -82,16 +96,19 @@
     if (!cell) return;
     event.preventDefault();
     const others = [...cell.querySelectorAll(".card:not(.private-mirror)")].filter((c) => c !== dragged);
-    let position = others.length;
-    for (let i = 0; i < others.length; i++) {
-      const box = others[i].getBoundingClientRect();
-      if (event.clientY < box.top + box.height / 2) { position = i; break; }
-    }
+    // Before the first card below the pointer (in the unsorted area, whose cards sit side by
+    // side: or beside it, left of its middle).
+    const sideBySide = cell.dataset.lane === "unsorted";
+    const before = (box) => sideBySide
+      ? event.clientY < box.top || (event.clientY < box.bottom && event.clientX < box.left + box.width / 2)
+      : event.clientY < box.top + box.height / 2;
+    let position = others.findIndex((c) => before(c.getBoundingClientRect()));
+    if (position < 0) position = others.length;
     htmx.ajax("POST", dragged.dataset.url + "move/", {
       source: dragged,
-      target: "#stage-" + dragged.dataset.stage,
-      swap: "outerHTML",
-      values: { stage: cell.dataset.stage, position: position },
+      target: dragged,
+      swap: "none",
+      values: { stage: cell.dataset.stage, position: position, lane: cell.dataset.lane },
     });
   });
 })();

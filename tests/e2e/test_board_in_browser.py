@@ -98,7 +98,9 @@ def test_cards_move_by_keyboard_and_the_editor_closes_with_escape(page, live_ser
     assert card.text == "이런 투자는 처음인데 믿을 만할까?"
 
 
-def test_a_card_is_dragged_to_another_stage(page, live_server, demo_map):
+def test_a_card_is_dragged_to_another_stage_and_lane_or_sent_to_a_lane_by_keyboard(
+    page, live_server, demo_map
+):
     log_in(page, live_server)
     page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
     card = demo_map.cards.get(text="꾸준히 들어오니 안심이 된다")
@@ -107,6 +109,74 @@ def test_a_card_is_dragged_to_another_stage(page, live_server, demo_map):
     expect(page.locator(f"#cell-{first.pk}-thought")).to_contain_text("꾸준히 들어오니")
     card.refresh_from_db()
     assert card.stage == first
+
+    # Into another lane: a thought that was really a pain point.
+    page.locator(f"#card-{card.pk}").drag_to(page.locator(f"#cell-{first.pk}-pain_point"))
+    expect(page.locator(f"#cell-{first.pk}-pain_point")).to_contain_text("꾸준히 들어오니")
+    expect(page.locator(f"#cell-{first.pk}-thought")).not_to_contain_text("꾸준히 들어오니")
+    card.refresh_from_db()
+    assert (card.stage, card.lane) == (first, Lane.PAIN_POINT)
+
+    # By keyboard: the card's lane menu (without its own lane) sends it to the touchpoints.
+    moved = page.locator(f"#card-{card.pk}")
+    moved.focus()
+    menu = moved.get_by_role("combobox", name="다른 레인으로 옮기기")
+    assert "페인 포인트" not in menu.inner_text()  # its own lane is not offered
+    menu.focus()
+    menu.select_option("touchpoint")
+    cell = page.locator(f"#cell-{first.pk}-touchpoint")
+    expect(cell.locator(f"#card-{card.pk}")).to_have_class("card lane-touchpoint")
+    card.refresh_from_db()
+    assert card.lane == Lane.TOUCHPOINT
+
+    # A touchpoint with emotion cards cannot become a thought: the toast names them.
+    felt = demo_map.cards.filter(lane=Lane.TOUCHPOINT, emotion_cards__isnull=False).first()
+    count = felt.emotion_cards.count()
+    tools = page.locator(f"#card-{felt.pk}")
+    tools.hover()
+    tools.get_by_role("combobox", name="다른 레인으로 옮기기").select_option("thought")
+    expect(page.locator("#toasts")).to_contain_text(f"감정 카드 {count}장")
+    expect(tools.get_by_role("combobox", name="다른 레인으로 옮기기")).to_have_value("")
+    felt.refresh_from_db()
+    assert felt.lane == Lane.TOUCHPOINT
+
+
+def test_cards_are_written_freely_then_sorted_by_drag_and_by_keyboard(page, live_server, demo_map):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    tray = page.locator("#cell--unsorted")
+    expect(tray).to_contain_text("먼저 여기에 자유롭게 쓰고")  # the empty area says what it is for
+    for text in ("수수료가 얼마인지 모르겠다", "카카오톡 알림"):
+        form = page.locator("#add--unsorted")
+        if not form.evaluate("details => details.open"):
+            form.locator("summary").click()
+        textarea = form.locator("textarea")
+        textarea.fill(text)
+        textarea.press("Enter")
+        expect(tray.locator(".card", has_text=text)).to_be_visible()
+    fee = demo_map.cards.get(text="수수료가 얼마인지 모르겠다")
+    alert = demo_map.cards.get(text="카카오톡 알림")
+    assert fee.stage is None and alert.stage is None
+
+    first, second = demo_map.stages.all()[:2]
+    # (To a cell in view: Playwright's drag does not scroll the way a person's does.)
+    page.locator(f"#card-{fee.pk}").drag_to(page.locator(f"#cell-{first.pk}-action"))
+    expect(page.locator(f"#cell-{first.pk}-action")).to_contain_text("수수료가 얼마인지")
+    expect(tray).not_to_contain_text("수수료가 얼마인지")
+
+    # By keyboard: the card's "place in…" menu names every stage and lane.
+    card = page.locator(f"#card-{alert.pk}")
+    card.focus()
+    menu = card.get_by_role("combobox", name="단계와 레인에 놓기")
+    menu.focus()
+    menu.select_option(f"{second.pk}:touchpoint")
+    placed = page.locator(f"#cell-{second.pk}-touchpoint #card-{alert.pk}")
+    expect(placed).to_have_class("card lane-touchpoint")
+    fee.refresh_from_db()
+    alert.refresh_from_db()
+    assert (fee.stage, fee.lane) == (first, Lane.ACTION)
+    assert (alert.stage, alert.lane) == (second, Lane.TOUCHPOINT)
+    expect(tray.locator(".card")).to_have_count(0)
 
 
 def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(

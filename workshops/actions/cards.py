@@ -35,7 +35,7 @@ def _sent_before(queryset, client_token):
 def add_card(
     journey_map: JourneyMap,
     *,
-    stage,
+    stage,  # None: the unsorted area
     lane: str,
     text: str,
     by: Author,
@@ -58,7 +58,7 @@ def add_card(
             channel=channel,
             channel_other=channel_other,
             is_direct=is_direct,
-            position=stage.cards.filter(lane=lane).count(),
+            position=journey_map.cards.filter(stage=stage, lane=lane).count(),
             client_token=client_token,
             created_by=by.user,
             updated_by_name=by.name,
@@ -87,14 +87,19 @@ def edit_card(card: Card, *, by: Author, **changes) -> Push:
 
 
 @action
-def move_card(card: Card, stage, position: int, *, by: Author) -> Push:
-    old = card.stage_id
-    card.move_to(stage, position)
+def move_card(card: Card, stage, position: int, *, lane: str | None = None, by: Author) -> Push:
+    """To another place in its cell, another stage or lane, or the unsorted area (`stage`
+    None): the cells it left and joined go to the room, with the emotion cards and curve when
+    a touchpoint moved, and the plans list when it carries plans."""
+    old_stage, old_lane, was_touchpoint = card.stage_id, card.lane, card.is_touchpoint
+    card.move_to(stage, position, lane)
+    touchpoint = was_touchpoint or card.is_touchpoint
     html = fragments.render(
         card.journey_map,
-        cells=[(old, card.lane), (stage.pk, card.lane)],
-        stages={old, stage.pk} if card.is_touchpoint else (),  # its emotion cards moved too
-        curve=card.is_touchpoint,
+        cells=[(old_stage, old_lane), (card.stage_id, card.lane)],
+        stages={old_stage, card.stage_id} if touchpoint else (),  # its emotion cards moved too
+        plans=old_lane != card.lane and card.action_plans.exists(),
+        curve=touchpoint,
     )
     return tell_room(card.journey_map, html, by=by.name)
 

@@ -57,6 +57,15 @@ class Area(models.TextChoices):
     def for_lane(cls, lane: str) -> Area:
         return cls.BACKSTAGE if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY) else cls(lane)
 
+    @classmethod
+    def opening(cls, lane: str) -> list[Area]:
+        """The areas any of which lets a card be written in `lane`: the unsorted area is open
+        whenever a lane of cards is (and private with them)."""
+        if lane == Lane.UNSORTED:
+            cards = [cls.ACTION, cls.TOUCHPOINT, cls.THOUGHT, cls.PAIN_POINT, cls.OPPORTUNITY]
+            return [*cards, cls.BACKSTAGE]
+        return [cls.for_lane(lane)]
+
 
 class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -278,14 +287,14 @@ class Workshop(models.Model):
         with transaction.atomic():
             in_workshop = {"journey_map__team__workshop": self}
             hidden = Card.all_objects.filter(**in_workshop).exclude(private_to="")
-            cells = set(hidden.values_list("stage_id", "lane"))
+            cells = set(hidden.values_list("journey_map_id", "stage_id", "lane"))
             hidden.update(private_to="")
             EmotionCard.all_objects.filter(**in_workshop).exclude(private_to="").update(
                 private_to=""
             )
             # Positions were given while the cards were out of sight: order each cell again.
-            for stage_id, lane in cells:
-                Card.renumber_cell(stage_id, lane)
+            for cell in cells:
+                Card.renumber_cell(*cell)
             self.private_areas, self.private_anonymous = [], False
             self.save(update_fields=["private_areas", "private_anonymous"])
 

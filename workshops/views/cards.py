@@ -41,13 +41,16 @@ def _asked_id(request, name: str) -> int:
 @transaction.atomic
 def card_add(request, map_id: int):
     journey_map = get_map_for_edit(request, map_id)
-    if request.method == "GET":  # the add form of one cell, opened on the board
-        stage = get_object_or_404(journey_map.stages, pk=_asked_id(request, "stage"))
+    if request.method == "GET":  # the add form of one cell (or the unsorted area), opened
         lane = request.GET.get("lane")
-        if lane not in journey_map.lanes:
+        if lane == Lane.UNSORTED:
+            stage_id = ""
+        elif lane in journey_map.lanes:
+            stage_id = get_object_or_404(journey_map.stages, pk=_asked_id(request, "stage")).pk
+        else:
             raise Http404
-        access.check_area(request, Area.for_lane(lane))
-        context = {"stage_id": stage.pk, "lane": lane, "open": True}
+        access.check_area(request, *Area.opening(lane))
+        context = {"stage_id": stage_id, "lane": lane, "open": True}
         return part(request, journey_map, "maps/card_add_form.html", context)
     form = CardForm(request.POST, journey_map=journey_map)
     if not form.is_valid():
@@ -57,12 +60,12 @@ def card_add(request, map_id: int):
             "lane": request.POST.get("lane"),
         }
         return part(request, journey_map, "maps/card_add_form.html", context, status=422)
-    area = Area.for_lane(form.cleaned_data["lane"])
-    access.check_area(request, area)
+    areas = Area.opening(form.cleaned_data["lane"])
+    access.check_area(request, *areas)
     card, push = actions.add_card(
         journey_map,
         by=author(request),
-        private_to=access.private_to(request, area),
+        private_to=access.private_to(request, *areas),
         **form.cleaned_data,
     )
     # The add form stays open and empty, so a team can write card after card.
@@ -70,7 +73,7 @@ def card_add(request, map_id: int):
         request,
         journey_map,
         "maps/card_add_form.html",
-        stage_id=card.stage_id,
+        stage_id=card.stage_id or "",
         lane=card.lane,
         open=True,
     )
@@ -84,9 +87,8 @@ def card_add(request, map_id: int):
 def card_detail(request, map_id: int, card_id: int):
     journey_map = get_map(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
-    board = Board.load(journey_map, stage_ids=[card.stage_id])
-    card = next(c for cell in board.columns[0].cells for c in cell.cards if c.pk == card.pk)
-    return part(request, journey_map, "maps/card.html", {"card": card, "column": board.columns[0]})
+    card = Board.load(journey_map, stage_ids=[card.stage_id]).card(card.pk)
+    return part(request, journey_map, "maps/card.html", {"card": card})
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +101,7 @@ def card_update(request, map_id: int, card_id: int):
         # Deleted while someone edited it: say so, and hand back what they typed.
         context = {"card_id": card_id, "text": request.POST.get("text", "")}
         return part(request, journey_map, "maps/card_gone.html", context, status=410)
-    access.check_area(request, Area.for_lane(card.lane))
+    access.check_area(request, *Area.opening(card.lane))
     template = "maps/card_form.html"
     if request.method == "GET":
         form = CardForm(instance=card, journey_map=journey_map)
@@ -122,14 +124,15 @@ def card_update(request, map_id: int, card_id: int):
 def card_move(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards.select_related("stage"), pk=card_id)
-    access.check_area(request, Area.for_lane(card.lane))
+    access.check_area(request, *Area.opening(card.lane))
     form = CardMoveForm(request.POST, card=card)
     if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=422)
-    stage, position = form.target()
-    return answer(
-        request, journey_map, actions.move_card(card, stage, position, by=author(request))
-    )
+        refusal = (form.non_field_errors() or next(iter(form.errors.values())))[0]
+        return HttpResponse(refusal, status=422, content_type="text/plain; charset=utf-8")
+    stage, position, lane = form.target()
+    access.check_area(request, *Area.opening(lane))
+    push = actions.move_card(card, stage, position, lane=lane, by=author(request))
+    return answer(request, journey_map, push)
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,7 +170,7 @@ def card_mot(request, map_id: int, card_id: int):
 def card_delete(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
-    access.check_area(request, Area.for_lane(card.lane))
+    access.check_area(request, *Area.opening(card.lane))
     return answer(request, journey_map, actions.delete_card(card, by=author(request)))
 
 
