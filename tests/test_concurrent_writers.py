@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from maps.models import JourneyMap, Lane
+from maps.models import Card, JourneyMap, Lane
 from tests.servers import Editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,3 +56,53 @@ def test_twenty_writers_at_once_all_land(daphne, django_user_model):
     journey_map.refresh_from_db()
     assert journey_map.seq >= WRITERS * CARDS_EACH
     assert "database is locked" not in daphne.log()
+
+
+def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
+    daphne, django_user_model
+):
+    """Both move the same four cards between the unsorted area and cells of two lanes, at
+    the same moments: every move lands, each card ends in one place, every cell stays dense."""
+    journey_map = JourneyMap.objects.create_from_preset(title="동시 정리", preset="funnel")
+    stages = list(journey_map.stages.all())
+    cards = [
+        Card.objects.create(
+            journey_map=journey_map, lane=Lane.UNSORTED, text=f"메모 {n}", position=n
+        )
+        for n in range(4)
+    ]
+    editors = []
+    for n in range(2):
+        client = Client()
+        client.force_login(django_user_model.objects.create_user(f"s{n}", is_staff=True))
+        editor = Editor(daphne, client.cookies["sessionid"].value)
+        editor.open_board(journey_map.pk)
+        editors.append(editor)
+    places = [(stage.pk, lane) for stage in stages[:2] for lane in ("thought", "pain_point")]
+    places.append(("", "unsorted"))
+    statuses: Counter = Counter()
+    start = threading.Barrier(2)
+
+    def sort(n: int, editor: Editor) -> None:
+        start.wait()
+        order = cards if n == 0 else cards[::-1]
+        for i in range(12):
+            card = order[i % len(order)]
+            stage, lane = places[(i + n * 2) % len(places)]
+            path = f"/maps/{journey_map.pk}/cards/{card.pk}/move/"
+            statuses[editor.post(path, {"stage": stage, "position": i % 3, "lane": lane})] += 1
+
+    threads = [threading.Thread(target=sort, args=(n, e)) for n, e in enumerate(editors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert statuses == {200: 24}
+    cells: dict = {}
+    for card in Card.objects.filter(journey_map=journey_map):
+        assert (card.stage_id is None) == (card.lane == Lane.UNSORTED)
+        cells.setdefault((card.stage_id, card.lane), []).append(card.position)
+    assert sum(len(positions) for positions in cells.values()) == 4
+    for positions in cells.values():
+        assert sorted(positions) == list(range(len(positions)))

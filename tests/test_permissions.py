@@ -139,6 +139,8 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         "maps:export-pdf": (reverse("maps:export-pdf", args=[m]), None),
         "maps:export-json": (reverse("maps:export-json", args=[m]), None),
         "maps:export-csv": (reverse("maps:export-csv", args=[m]), None),
+        "maps:export-cards": (reverse("maps:export-cards", args=[m]), None),
+        "maps:export-cards-csv": (reverse("maps:export-cards-csv", args=[m]), None),
         "maps:export-ics": (reverse("maps:export-ics", args=[m]), None),
         "maps:card": (reverse("maps:card", args=[m, t.pk]), None),
         "maps:version-save": (reverse("maps:version-save", args=[m]), {"label": "v2"}),
@@ -162,6 +164,10 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         ),
         "maps:card-mot": (reverse("maps:card-mot", args=[m, t.pk]), {}),
         "maps:card-delete": (reverse("maps:card-delete", args=[m, w["action"].pk]), {}),
+        "maps:card-merge": (
+            reverse("maps:card-merge", args=[m]),
+            {"cards": [w["opportunity"].pk, w["action"].pk]},
+        ),
         "maps:emotion-add": (
             reverse("maps:emotion-add", args=[m]),
             {"touchpoint": t.pk, "score": "2"},
@@ -326,6 +332,8 @@ def test_the_matrix_covers_every_map_and_workshop_url(world):
         "workshops:calendar",
         "workshops:owner",
         "workshops:owner-calendar",
+        # An undo is its author's alone, for two minutes: tests/test_merge_and_undo.py.
+        "maps:undo",
     }
     names = {n for n in _names(get_resolver()) if n.split(":")[0] in ("maps", "workshops")}
     assert names - covered - by_design == set()
@@ -342,7 +350,7 @@ MAP_URLS = [
     "maps:card-dot", "maps:private-delete", "maps:share-rotate", "maps:touchpoint-curve-svg",
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
     "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
-    "maps:compare-pdf",
+    "maps:compare-pdf", "maps:export-cards", "maps:export-cards-csv", "maps:card-merge",
 ]  # fmt: skip
 
 

@@ -343,8 +343,7 @@ def author_key(request: HttpRequest) -> str:
 
 
 def private_to(request: HttpRequest, *areas: str) -> str:
-    """The author key a card written now (in any of `areas`) stays private to, or "" when it
-    is public."""
+    """The key a card written now in any of `areas` stays private to; "" when public."""
     workshop = request.role.workshop
     if workshop is not None and set(areas) & set(workshop.private_areas):
         return author_key(request)

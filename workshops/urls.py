@@ -17,6 +17,7 @@ from workshops.views import (
     owner,
     plans,
     sharing,
+    sorting,
     versions,
 )
 
@@ -39,6 +40,8 @@ map_patterns = [
     path("<int:map_id>/stages/<int:stage_id>/move/", board.stage_move, name="stage-move"),
     path("<int:map_id>/stages/<int:stage_id>/delete/", board.stage_delete, name="stage-delete"),
     path("<int:map_id>/cards/add/", cards.card_add, name="card-add"),
+    path("<int:map_id>/cards/merge/", sorting.card_merge, name="card-merge"),
+    path("<int:map_id>/undo/<int:undo_id>/", sorting.take_back, name="undo"),
     path("<int:map_id>/cards/<int:card_id>/", cards.card_detail, name="card"),
     path("<int:map_id>/cards/<int:card_id>/edit/", cards.card_update, name="card-update"),
     path("<int:map_id>/cards/<int:card_id>/move/", cards.card_move, name="card-move"),
@@ -92,6 +95,8 @@ map_patterns = [
     path("<int:map_id>/export.pdf", downloads.export_pdf, name="export-pdf"),
     path("<int:map_id>/export.json", downloads.export_json, name="export-json"),
     path("<int:map_id>/action-plans.csv", downloads.export_csv, name="export-csv"),
+    path("<int:map_id>/cards.xlsx", downloads.export_cards, {"fmt": "xlsx"}, name="export-cards"),
+    path("<int:map_id>/cards.csv", downloads.export_cards, {"fmt": "csv"}, name="export-cards-csv"),
     path("<int:map_id>/action-plans.ics", downloads.export_ics, name="export-ics"),
 ]
 

@@ -58,6 +58,8 @@ class Card(models.Model):
     is_mot = models.BooleanField(_("moment of truth"), default=False)
     # Opportunities only: how the team prioritises them.
     votes = models.PositiveIntegerField(_("votes"), default=0)
+    # The texts of duplicates merged into this card (maps/sorting.py), kept to be read.
+    joined = models.JSONField(_("merged texts"), default=list, blank=True, editable=False)
     # Bumped on every edit: a save made on an older version is refused, not applied.
     version = models.PositiveIntegerField(default=1)
     updated_by_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)

@@ -32,6 +32,7 @@
     }
     // A refused move (a touchpoint with emotion cards) leaves the menu as it was.
     menu.addEventListener("htmx:afterRequest", () => { menu.value = ""; });
+    tools.querySelector(".card-pick").setAttribute("aria-pressed", String(picked.includes(card.id)));
     const stub = card.querySelector(":scope > .card-tools");
     if (stub) stub.replaceWith(tools); else card.appendChild(tools);
     htmx.process(tools);
@@ -110,5 +111,84 @@
       swap: "none",
       values: { stage: cell.dataset.stage, position: position, lane: cell.dataset.lane },
     });
+  });
+
+  // Merging duplicates: cards are chosen with their ⧉ button (the first chosen stays), the
+  // bar at the bottom merges them. The choice is this page's alone and survives pushes.
+  let picked = [];
+  const bar = document.getElementById("merge-bar");
+  function showPicked() {
+    picked = picked.filter((id) => document.getElementById(id));
+    document.querySelectorAll(".card.picked").forEach((c) => c.classList.remove("picked"));
+    picked.forEach((id, i) => {
+      const card = document.getElementById(id);
+      card.classList.add("picked");
+      card.dataset.pickOrder = String(i + 1);
+      card.querySelector(".card-pick")?.setAttribute("aria-pressed", "true");
+    });
+    if (!bar) return;
+    bar.hidden = picked.length < 2;
+    bar.querySelector(".merge-count").textContent = bar.dataset.chosen.replace("%s", picked.length);
+  }
+  function unpickAll() {
+    picked = [];
+    document.querySelectorAll(".card-pick[aria-pressed=true]").forEach((b) => b.setAttribute("aria-pressed", "false"));
+    showPicked();
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".card-pick");
+    if (!button) return;
+    const card = button.closest(".card");
+    const at = picked.indexOf(card.id);
+    if (at < 0) picked.push(card.id); else picked.splice(at, 1);
+    button.setAttribute("aria-pressed", String(at < 0));
+    showPicked();
+  });
+  document.addEventListener("htmx:afterSettle", showPicked);
+  if (bar) {
+    bar.querySelector("[data-merge]").addEventListener("click", () => {
+      const cards = picked.map((id) => id.replace("card-", ""));
+      htmx.ajax("POST", bar.dataset.url, { source: bar, swap: "none", values: { cards: cards } })
+        .then(() => unpickAll());
+    });
+    bar.querySelector("[data-merge-cancel]").addEventListener("click", unpickAll);
+  }
+
+  // Undo: after one's own delete, move or merge the answer offers it (HX-Trigger "jm-undo",
+  // workshops/views/answers.py): a toast with a button, and Ctrl+Z outside a text field for
+  // as long as the server keeps it (two minutes).
+  let lastUndo = null;
+  function takeBack(offer, toast) {
+    if (toast) toast.remove();
+    if (lastUndo === offer) lastUndo = null;
+    htmx.ajax("POST", offer.url, { source: document.body, swap: "none" });
+  }
+  document.body.addEventListener("jm-undo", (event) => {
+    const offer = { ...event.detail, until: Date.now() + 115000 };
+    lastUndo = offer;
+    const box = document.getElementById("toasts");
+    if (!box) return;
+    box.querySelectorAll(".toast.undo").forEach((old) => old.remove());
+    const toast = document.createElement("div");
+    toast.className = "toast undo";
+    toast.setAttribute("role", "status");
+    const words = document.createElement("span");
+    words.textContent = offer.label + " ";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small";
+    button.textContent = offer.button + " (Ctrl+Z)";
+    button.addEventListener("click", () => takeBack(offer, toast));
+    toast.append(words, button);
+    box.appendChild(toast);
+    setTimeout(() => toast.remove(), 10000);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && picked.length && !event.target.closest("form")) unpickAll();
+    if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "z" || event.shiftKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (!lastUndo || Date.now() > lastUndo.until) return;
+    event.preventDefault();
+    takeBack(lastUndo, document.querySelector("#toasts .toast.undo"));
   });
 })();

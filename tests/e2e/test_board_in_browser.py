@@ -179,6 +179,28 @@ def test_cards_are_written_freely_then_sorted_by_drag_and_by_keyboard(page, live
     expect(tray.locator(".card")).to_have_count(0)
 
 
+def test_two_duplicates_are_merged_and_the_merge_is_undone_with_ctrl_z(page, live_server, demo_map):
+    stage = demo_map.stages.first()
+    a = Card.objects.create(stage=stage, lane=Lane.THOUGHT, text="수수료가 궁금하다", position=9)
+    b = Card.objects.create(stage=stage, lane=Lane.THOUGHT, text="수수료 얼마?", position=10)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    for card in (a, b):
+        card_button(page.locator(f"#card-{card.pk}"), "합칠 카드로 고르기").click()
+    bar = page.locator("#merge-bar")
+    expect(bar).to_contain_text("2장 고름")
+    bar.get_by_role("button", name="합치기").click()
+    expect(page.locator(f"#card-{b.pk}")).to_have_count(0)
+    expect(page.locator(f"#card-{a.pk}")).to_contain_text("2장 합침")
+    expect(bar).to_be_hidden()
+    expect(page.locator("#toasts")).to_contain_text("카드 2장을 합쳤습니다")
+    page.keyboard.press("Control+z")
+    expect(page.locator(f"#card-{b.pk}")).to_contain_text("수수료 얼마?")
+    expect(page.locator(f"#card-{a.pk}")).not_to_contain_text("합침")
+    a.refresh_from_db()
+    assert a.joined == [] and Card.objects.filter(pk=b.pk).exists()
+
+
 def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     page, live_server, demo_map, artifacts
 ):

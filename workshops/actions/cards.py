@@ -7,6 +7,8 @@ the emotion curve send the curve (its SVG weighs tens of KB).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from maps.curve import CurveData
 from maps.models import (
     ActionPlan,
@@ -17,10 +19,10 @@ from maps.models import (
     MotEvent,
     TouchpointFigures,
 )
-from workshops import fragments, voting
+from workshops import fragments, undo, voting
 from workshops.access import Author
 from workshops.broadcast import Push, action, tell_room
-from workshops.models import Workshop
+from workshops.models import Undo, Workshop
 
 
 def _sent_before(queryset, client_token):
@@ -87,12 +89,16 @@ def edit_card(card: Card, *, by: Author, **changes) -> Push:
 
 
 @action
-def move_card(card: Card, stage, position: int, *, lane: str | None = None, by: Author) -> Push:
+def move_card(
+    card: Card, stage, position: int, *, lane: str | None = None, by: Author
+) -> tuple[Push, Undo]:
     """To another place in its cell, another stage or lane, or the unsorted area (`stage`
     None): the cells it left and joined go to the room, with the emotion cards and curve when
-    a touchpoint moved, and the plans list when it carries plans."""
+    a touchpoint moved, and the plans list when it carries plans. The mover may take it back."""
     old_stage, old_lane, was_touchpoint = card.stage_id, card.lane, card.is_touchpoint
+    taken = undo.keep(card.journey_map, by, gettext("Card moved."), undo.moved_rows(card))
     card.move_to(stage, position, lane)
+    undo.watch(taken, [card])
     touchpoint = was_touchpoint or card.is_touchpoint
     html = fragments.render(
         card.journey_map,
@@ -101,7 +107,7 @@ def move_card(card: Card, stage, position: int, *, lane: str | None = None, by: 
         plans=old_lane != card.lane and card.action_plans.exists(),
         curve=touchpoint,
     )
-    return tell_room(card.journey_map, html, by=by.name)
+    return tell_room(card.journey_map, html, by=by.name), taken
 
 
 @action
@@ -119,8 +125,10 @@ def toggle_mot(card: Card, *, by: Author) -> Push:
 
 
 @action
-def delete_card(card: Card, *, by: Author) -> Push:
+def delete_card(card: Card, *, by: Author) -> tuple[Push, Undo]:
+    """The card and what hangs from it; its writer may take the delete back for a while."""
     journey_map = card.journey_map
+    taken = undo.keep(journey_map, by, gettext("Card deleted."), undo.rows_of([card]))
     card.delete()
     html = fragments.render(
         journey_map,
@@ -129,7 +137,7 @@ def delete_card(card: Card, *, by: Author) -> Push:
         plans=card.lane == Lane.OPPORTUNITY,
         curve=card.is_touchpoint,
     )
-    return tell_room(journey_map, html, by=by.name)
+    return tell_room(journey_map, html, by=by.name), taken
 
 
 @action

@@ -1,7 +1,7 @@
 """The workshop's models: the workshop itself with its agenda and teams (workshop.py), and the
 people in it with their dots (people.py)."""
 
-from workshops.models.people import ONLINE_WITHIN, SEEN_EVERY, Dot, Participant
+from workshops.models.people import ONLINE_WITHIN, SEEN_EVERY, Dot, Participant, Undo
 from workshops.models.workshop import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -30,6 +30,7 @@ __all__ = [
     "Dot",
     "Participant",
     "Team",
+    "Undo",
     "Workshop",
     "new_code",
     "new_token",

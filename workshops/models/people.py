@@ -1,4 +1,5 @@
-"""The people in a workshop without an account, and the dots they put on cards."""
+"""The people in a workshop without an account, the dots they put on cards, and the slips
+they may take back."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maps.models import NAME_MAX, Card, WorkRole
+from maps.models import NAME_MAX, Card, JourneyMap, WorkRole
 from workshops.models.workshop import Team, Workshop
 
 # A participant's board re-reads itself about every 50 s (static/js/live.js), a hidden tab at
@@ -80,3 +81,18 @@ class Dot(models.Model):
                 fields=["workshop", "round", "voter", "slot"], name="one_dot_per_slot"
             )
         ]
+
+
+class Undo(models.Model):
+    """How to take back one person's delete, move or merge of cards, for a short while
+    (workshops/undo.py): the rows it changed, as they were before."""
+
+    journey_map = models.ForeignKey(JourneyMap, on_delete=models.CASCADE, related_name="+")
+    author_key = models.CharField(max_length=24)  # as Dot.voter: "p<participant>", "u<user>"
+    label = models.CharField(max_length=200)
+    # Django's serializers' JSON of the rows, in the order they are saved back.
+    rows = models.TextField()
+    # Card id → (version, stage, lane) just after the action: a card changed since by someone
+    # else is not put back over their change.
+    after = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

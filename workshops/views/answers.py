@@ -12,8 +12,12 @@ Without JavaScript the same URLs redirect back to the board.
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django_htmx.http import reswap
 
 from maps.models import JourneyMap
@@ -32,6 +36,15 @@ def answer(request, journey_map: JourneyMap, push: Push, *, primary: str = "") -
         return HttpResponse(primary + push.html)
     response = HttpResponse(primary + PUSH_MARK + push.html, headers={SEQ_HEADER: str(push.seq)})
     return response if primary else reswap(response, "none")
+
+
+def offer_undo(response: HttpResponse, taken) -> HttpResponse:
+    """Tell the person's page it may take this back (a toast with a button, and Ctrl+Z):
+    an htmx event with the address to post to (static/js/cards.js)."""
+    url = reverse("maps:undo", args=[taken.journey_map_id, taken.pk])
+    offer = {"label": taken.label, "url": url, "button": gettext("Undo")}
+    response["HX-Trigger"] = json.dumps({"jm-undo": offer})
+    return response
 
 
 def kept_private(request, journey_map: JourneyMap, primary: str = "") -> HttpResponse:

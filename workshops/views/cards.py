@@ -14,16 +14,16 @@ from maps.board import Board
 from maps.forms import (
     ActionPlanForm,
     CardForm,
-    CardMoveForm,
     EmotionCardForm,
     TouchpointFiguresForm,
 )
 from maps.models import Card, EmotionCard, Lane, TouchpointFigures
+from maps.sorting import CardMoveForm
 from workshops import access, mine
 from workshops.access import author, get_map, get_map_for_edit, login_required
 from workshops.actions import cards as actions
 from workshops.models import Area
-from workshops.views.answers import answer, fresh, kept_private, part
+from workshops.views.answers import answer, fresh, kept_private, offer_undo, part
 
 # Cards ---------------------------------------------------------------------------------------
 
@@ -131,8 +131,8 @@ def card_move(request, map_id: int, card_id: int):
         return HttpResponse(refusal, status=422, content_type="text/plain; charset=utf-8")
     stage, position, lane = form.target()
     access.check_area(request, *Area.opening(lane))
-    push = actions.move_card(card, stage, position, lane=lane, by=author(request))
-    return answer(request, journey_map, push)
+    push, taken = actions.move_card(card, stage, position, lane=lane, by=author(request))
+    return offer_undo(answer(request, journey_map, push), taken)
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,7 +171,8 @@ def card_delete(request, map_id: int, card_id: int):
     journey_map = get_map_for_edit(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
     access.check_area(request, *Area.opening(card.lane))
-    return answer(request, journey_map, actions.delete_card(card, by=author(request)))
+    push, taken = actions.delete_card(card, by=author(request))
+    return offer_undo(answer(request, journey_map, push), taken)
 
 
 # Emotion cards -------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps import charts, exports, pdf, perspectives, portable, touchpoint_chart
+from maps import charts, exports, map_sheet, pdf, perspectives, portable, touchpoint_chart
 from maps.curve import CurveData
 from workshops.access import get_map, limit_heavy, login_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -100,6 +102,18 @@ def export_csv(request, map_id: int):
     journey_map = get_map(request, map_id)
     name = export_name(journey_map, _("action plans") + ".csv")
     return download(exports.plans_csv(journey_map), "text/csv; charset=utf-8", name)
+
+
+@require_GET
+@login_required
+def export_cards(request, map_id: int, fmt: str):
+    """Every card of the map as a spreadsheet (.xlsx with the plans beside, or CSV)."""
+    journey_map = get_map(request, map_id)
+    limit_heavy(request, "pdf")  # a 2,000-card workbook is a second's work
+    name = export_name(journey_map, _("cards") + "." + fmt)
+    if fmt == "csv":
+        return download(map_sheet.as_csv(journey_map), "text/csv; charset=utf-8", name)
+    return download(map_sheet.as_xlsx(journey_map), XLSX, name)
 
 
 @require_GET

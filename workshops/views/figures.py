@@ -20,9 +20,8 @@ from maps.forms import FiguresFileForm
 from workshops.access import author, get_map, get_map_for_edit, login_required
 from workshops.actions import cards as actions
 from workshops.models import Area
-from workshops.views.downloads import download, export_name
+from workshops.views.downloads import XLSX, download, export_name
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = "maps/figures_import.html"
 
 
