@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maps.models import (
+    CARD_TEXT_MAX,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -138,7 +139,7 @@ def check(data) -> ImportedMap:
         _stage(result, s, _object(raw_stage, f"map.stages[{s}]"), lanes)
     for u, raw_card in enumerate(unsorted):  # the unsorted area: a text, no stage or lane
         where = f"map.unsorted[{u}]"
-        fields = _fields(_object(raw_card, where), ["text"], where, required=["text"])
+        fields = _fields(_object(raw_card, where), ["text", "joined"], where, required=["text"])
         card = Card(stage=None, lane=Lane.UNSORTED, position=u, **fields)
         result.cards.append(_valid(card, where, _CARD_FKS))
     if len(result.emotions) > MAX_EMOTION_CARDS:
@@ -162,7 +163,8 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
     for c, raw_card in enumerate(_list(data.get("cards", []), f"{where}.cards")):
         where_card = f"{where}.cards[{c}]"
         card_data = _object(raw_card, where_card)
-        fields = _fields(card_data, CARD_FIELDS, where_card, required=["lane", "text"])
+        names = [*CARD_FIELDS, "joined"]
+        fields = _fields(card_data, names, where_card, required=["lane", "text"])
         if fields["lane"] == Lane.UNSORTED:
             raise ImportProblem(
                 _("%(where)s: a card of a stage has a lane (unsorted cards go in map.unsorted).")
@@ -271,7 +273,10 @@ TYPES = {
     "round": int,
     "result_number": "number or null",
     "due_date": "date",
+    "joined": "texts",
 }
+# The texts merged into one card (Card.joined): a few per merge, a handful of merges.
+MAX_JOINED = 200
 
 
 def _fields(data: dict, names: list[str], where: str, required=()) -> dict:
@@ -302,6 +307,15 @@ def _typed(value, kind, where: str):
             except ValueError:
                 pass
         raise ImportProblem(_("%(where)s: expected a date like 2026-12-31.") % {"where": where})
+    if kind == "texts":
+        if not isinstance(value, list) or len(value) > MAX_JOINED:
+            message = _("%(where)s: expected a list of at most %(n)d texts.")
+            raise ImportProblem(message % {"where": where, "n": MAX_JOINED})
+        texts = [_typed(text, str, f"{where}[{i}]") for i, text in enumerate(value)]
+        if any(len(text) > CARD_TEXT_MAX for text in texts):
+            message = _("%(where)s: a text is longer than %(n)d characters.")
+            raise ImportProblem(message % {"where": where, "n": CARD_TEXT_MAX})
+        return texts
     if kind is str and isinstance(value, str):
         return _text(value, where)
     # bool is an int in Python: a score of true is still refused.

@@ -54,6 +54,7 @@ def dump(journey_map: JourneyMap) -> dict:
                 "cards": [
                     {
                         **_values(card, CARD_FIELDS),
+                        **_joined(card),
                         "emotions": [_values(e, EMOTION_FIELDS) for e in _by_pk(card.emotions)],
                         "plans": [
                             {
@@ -69,7 +70,7 @@ def dump(journey_map: JourneyMap) -> dict:
                 ],
             }
         )
-    unsorted = [{"text": card.text} for card in board.unsorted.cards]
+    unsorted = [{"text": card.text, **_joined(card)} for card in board.unsorted.cards]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -85,6 +86,11 @@ def dump(journey_map: JourneyMap) -> dict:
 
 def dumps(journey_map: JourneyMap) -> bytes:
     return json.dumps(dump(journey_map), ensure_ascii=False, indent=1).encode()
+
+
+def _joined(card) -> dict:
+    """The texts merged into a card, only when there are some (older files stay as they were)."""
+    return {"joined": card.joined} if card.joined else {}
 
 
 def _float(value) -> float | None:

@@ -167,7 +167,7 @@ class Editor:
 
         request = urllib.request.Request(
             f"{self.server.url}{path}",
-            data=urllib.parse.urlencode(data).encode(),
+            data=urllib.parse.urlencode(data, doseq=True).encode(),
             headers=self._headers(),
         )
         try:

@@ -106,3 +106,47 @@ def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
     assert sum(len(positions) for positions in cells.values()) == 4
     for positions in cells.values():
         assert sorted(positions) == list(range(len(positions)))
+
+
+def test_two_people_merging_overlapping_cards_at_once_keep_every_text_once(
+    daphne, django_user_model
+):
+    """One merges x and y while the other merges y and z: the map lock lets one go first.
+    If x+y goes first, the other is told y is gone (422); if y+z goes first, y still stands
+    and x+y takes all three. Either way no text is lost or doubled."""
+    journey_map = JourneyMap.objects.create_from_preset(title="동시 합치기", preset="funnel")
+    stage = journey_map.stages.first()
+    texts = ["엑스", "와이", "제트"]
+    x, y, z = (
+        Card.objects.create(stage=stage, lane=Lane.THOUGHT, text=text, position=n)
+        for n, text in enumerate(texts)
+    )
+    editors = []
+    for n in range(2):
+        client = Client()
+        client.force_login(django_user_model.objects.create_user(f"m{n}", is_staff=True))
+        editor = Editor(daphne, client.cookies["sessionid"].value)
+        editor.open_board(journey_map.pk)
+        editors.append(editor)
+    statuses: list = []
+    start = threading.Barrier(2)
+
+    def merge(editor: Editor, cards) -> None:
+        start.wait()
+        path = f"/maps/{journey_map.pk}/cards/merge/"
+        statuses.append(editor.post(path, {"cards": [card.pk for card in cards]}))
+
+    threads = [
+        threading.Thread(target=merge, args=(editors[0], (x, y))),
+        threading.Thread(target=merge, args=(editors[1], (y, z))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert sorted(statuses) in ([200, 200], [200, 422])
+    left = Card.objects.filter(journey_map=journey_map)
+    written = [text for card in left for text in (card.text, *card.joined)]
+    assert sorted(written) == sorted(texts)
+    assert sorted(left.values_list("position", flat=True)) == list(range(left.count()))

@@ -198,3 +198,22 @@ def test_a_deleted_card_whose_stage_went_since_stays_deleted(
     refused = editor_client.post(offered(response), **HTMX)
     assert refused.status_code == 403
     assert not Card.objects.filter(pk=card.pk).exists()
+
+
+def test_merged_texts_travel_in_the_json_export_and_come_back(editor_client, journey_map, stages):
+    from maps import importing, portable
+
+    a = Card.objects.create(stage=stages[0], lane=Lane.THOUGHT, text="느리다", position=0)
+    b = Card.objects.create(stage=stages[0], lane=Lane.THOUGHT, text="너무 느림", position=1)
+    c = Card.objects.create(journey_map=journey_map, lane=Lane.UNSORTED, text="메모")
+    d = Card.objects.create(journey_map=journey_map, lane=Lane.UNSORTED, text="같은 메모")
+    merge(editor_client, journey_map, a, b)
+    merge(editor_client, journey_map, c, d)
+    data = portable.dump(journey_map)
+    assert data["map"]["unsorted"] == [{"text": "메모", "joined": ["같은 메모"]}]
+    copy = importing.load(json.loads(json.dumps(data)))
+    assert copy.cards.get(text="느리다").joined == ["너무 느림"]
+    assert portable.dump(copy) == data
+    data["map"]["unsorted"][0]["joined"] = "같은 메모"  # not a list
+    with pytest.raises(importing.ImportProblem, match=r"map\.unsorted\[0\]\.joined"):
+        importing.load(data)
