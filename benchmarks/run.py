@@ -31,10 +31,11 @@ from django.test import Client  # noqa: E402
 
 from maps.models import Card, EmotionCard, JourneyMap, Lane  # noqa: E402
 
-LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.OPPORTUNITY]
+LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]
 
 
-def make_map(cards: int) -> JourneyMap:
+def make_map(cards: int, unsorted: int = 0) -> JourneyMap:
+    """`cards` cards in the grid's cells, plus `unsorted` in the unsorted area (issue 15)."""
     journey_map = JourneyMap.objects.create_from_preset(title=f"bench {cards}", preset="funnel")
     cells = [(s, lane) for s in journey_map.stages.all() for lane in LANES]
     Card.objects.bulk_create(
@@ -46,6 +47,10 @@ def make_map(cards: int) -> JourneyMap:
             position=i // len(cells),
         )
         for i in range(cards)
+    )
+    Card.objects.bulk_create(
+        Card(journey_map=journey_map, lane=Lane.UNSORTED, text=f"정리 전 메모 #{i}", position=i)
+        for i in range(unsorted)
     )
     EmotionCard.objects.bulk_create(
         EmotionCard(journey_map=journey_map, stage_id=tp.stage_id, touchpoint=tp, score=i % 5 - 2)
@@ -88,6 +93,7 @@ def measure(client: Client, journey_map: JourneyMap, repeat: int = 5) -> dict:
     medians = [ms for ms, _size in by_depth]
     return {
         "cards": journey_map.cards.count(),
+        "unsorted": journey_map.cards.filter(stage=None).count(),
         "queries": len(queries),
         "median_ms": round(statistics.median(medians), 1),
         "best_depth_ms": round(min(medians), 1),
@@ -105,7 +111,10 @@ def main() -> None:
     user = get_user_model().objects.create_user(f"bench{time.time_ns()}", is_staff=True)
     client = Client()
     client.force_login(user)
-    rows = [measure(client, make_map(n)) for n in (10, 100, 300)]
+    # Every size sorted, then 300 and 1,000 with a tenth of them still in the unsorted area:
+    # the query count must not move, and the time only with the cards drawn.
+    sizes = [(10, 0), (100, 0), (300, 0), (1000, 0), (270, 30), (900, 100)]
+    rows = [measure(client, make_map(n, unsorted)) for n, unsorted in sizes]
     result = {
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "board_render": rows,
@@ -116,7 +125,8 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     for row in rows:
         print(
-            f"board with {row['cards']:>3} cards: {row['queries']} queries, "
+            f"board with {row['cards']:>4} cards ({row['unsorted']:>3} unsorted): "
+            f"{row['queries']} queries, "
             f"median {row['median_ms']} ms (by starting depth: best {row['best_depth_ms']}, "
             f"worst {row['worst_depth_ms']}), {row['bytes']} bytes"
         )
