@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from maps import importing, presets
 from maps.models import (
     CARD_TEXT_MAX,
+    CATALOGUE_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -319,3 +320,42 @@ class MotMatchForm(forms.Form):
     channel = forms.CharField(max_length=20, required=False)
     text = forms.CharField(max_length=CARD_TEXT_MAX)
     decision = forms.ChoiceField(choices=[("", "—"), *MotMatch.Decision.choices], required=False)
+
+
+class MapLanesForm(forms.Form):
+    """The lanes a map adds from the catalogue. Turning off a lane that holds cards says how
+    many first: they are hidden, not deleted, and come back with the lane."""
+
+    lanes = forms.MultipleChoiceField(
+        label=_("Added lanes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(lane.value, lane.label) for lane in CATALOGUE_LANES],
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, journey_map: JourneyMap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey_map = journey_map
+        self.fields["lanes"].initial = journey_map.extra_lanes
+        self.hiding = 0
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("lanes") or []
+        off = [lane for lane in self.journey_map.extra_lanes if lane not in chosen]
+        self.hiding = self.journey_map.cards_in_lanes(off) if off else 0
+        if self.hiding and not data.get("confirm"):
+            names = ", ".join(str(Lane(lane).label) for lane in off)
+            raise forms.ValidationError(
+                ngettext(
+                    "%(lanes)s hold %(n)d card: turned off, it is hidden (not deleted) until "
+                    "the lane is added again. Save again to turn it off.",
+                    "%(lanes)s hold %(n)d cards: turned off, they are hidden (not deleted) "
+                    "until the lane is added again. Save again to turn them off.",
+                    self.hiding,
+                )
+                % {"lanes": names, "n": self.hiding}
+            )
+        data["lanes"] = [lane.value for lane in CATALOGUE_LANES if lane in chosen]
+        return data

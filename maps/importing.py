@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from maps.models import (
     CARD_TEXT_MAX,
+    CATALOGUE_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -134,6 +135,7 @@ def check(data) -> ImportedMap:
     if source.get("persona") is not None:
         fields = _fields(_object(source["persona"], "map.persona"), PERSONA_FIELDS, "map.persona")
         result.persona = _valid(Persona(**fields), "map.persona")
+    result.journey_map.extra_lanes = _extra_lanes(source.get("extra_lanes", []))
     lanes = set(result.journey_map.lanes)
     for s, raw_stage in enumerate(stages):
         _stage(result, s, _object(raw_stage, f"map.stages[{s}]"), lanes)
@@ -150,6 +152,14 @@ def check(data) -> ImportedMap:
     if len(result.plans) > MAX_PLANS:
         raise ImportProblem(_("A map holds at most %(n)s action plans.") % {"n": f"{MAX_PLANS:,}"})
     return result
+
+
+def _extra_lanes(value) -> list[str]:
+    catalogue = [lane.value for lane in CATALOGUE_LANES]
+    if not isinstance(value, list) or any(lane not in catalogue for lane in value):
+        message = _("map.extra_lanes: expected a list of these lanes: %(lanes)s.")
+        raise ImportProblem(message % {"lanes": ", ".join(catalogue)})
+    return [lane for lane in catalogue if lane in value]
 
 
 def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
@@ -169,6 +179,11 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
             raise ImportProblem(
                 _("%(where)s: a card of a stage has a lane (unsorted cards go in map.unsorted).")
                 % {"where": where_card}
+            )
+        if fields["lane"] in CATALOGUE_LANES and fields["lane"] not in lanes:
+            raise ImportProblem(
+                _("%(where)s: lane “%(lane)s” is not among the map's extra_lanes.")
+                % {"where": where_card, "lane": Lane(fields["lane"]).label}
             )
         if fields["lane"] not in lanes and fields["lane"] in Lane.values:
             raise ImportProblem(

@@ -246,7 +246,7 @@ def test_the_projector_shows_the_step_its_instructions_what_is_open_and_the_cloc
     assert "data-running" in html
     # Said before it happens (the stylesheet shows it at zero).
     assert "Time is up" in html or "시간이 다 됐어요" in html
-    assert html.count('class="chip"') == len(step.areas) == 8
+    assert html.count('class="chip"') == len(step.areas) == 9
     assert workshop.code_display in html  # latecomers can still join
     workshop.pause()
     assert "data-running" not in projector(editor_client, workshop)

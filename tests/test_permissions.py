@@ -146,6 +146,7 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         "maps:version-save": (reverse("maps:version-save", args=[m]), {"label": "v2"}),
         "maps:details-update": (reverse("maps:details-update", args=[m]), details),
         "maps:persona-update": (reverse("maps:persona-update", args=[m]), {"name": "페르소나"}),
+        "maps:lanes-update": (reverse("maps:lanes-update", args=[m]), {"lanes": ["goal"]}),
         "maps:stage-add": (reverse("maps:stage-add", args=[m]), {"name": "새 단계"}),
         "maps:stage-rename": (reverse("maps:stage-rename", args=[m, s]), {"name": "바뀐 단계"}),
         "maps:stage-move": (reverse("maps:stage-move", args=[m, s]), {"direction": "right"}),
@@ -351,6 +352,7 @@ MAP_URLS = [
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
     "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
     "maps:compare-pdf", "maps:export-cards", "maps:export-cards-csv", "maps:card-merge",
+    "maps:lanes-update",
 ]  # fmt: skip
 
 

@@ -25,8 +25,9 @@ WRITING = [
     Area.THOUGHT,
     Area.PAIN_POINT,
     Area.BACKSTAGE,
+    Area.MORE_LANES,
 ]
-IMPROVING = [Area.PAIN_POINT, Area.MOT, Area.OPPORTUNITY, Area.PLAN]
+IMPROVING = [Area.PAIN_POINT, Area.MOT, Area.OPPORTUNITY, Area.PLAN, Area.MORE_LANES]
 
 
 def _steps() -> dict[str, list[tuple]]:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from maps.board import Board, Cell, Ranking
 from maps.curve import CurveData
+from maps.forms import MapLanesForm
 from maps.models import JourneyMap
 from maps.templatetags.maps_tags import SHARED
 from workshops.room_means import room_means
@@ -28,6 +29,7 @@ def render(
     plans: bool = False,
     header: bool = False,
     grid: bool = False,
+    lanes: bool = False,
     curve: bool = False,
     ranking: str = "",
     votes: Iterable[int] = (),
@@ -68,6 +70,8 @@ def render(
         if (cell.stage_id, cell.lane) in cells:
             parts.append(("maps/cell_cards.html", {"cell": cell}))
         parts.extend(("maps/card.html", {"card": card}) for card in cell.cards if card.pk in cards)
+    if lanes:  # the lanes panel, so every screen's choice is the map's
+        parts.append(("maps/lanes_form.html", {"form": MapLanesForm(journey_map=journey_map)}))
     if curve or grid:
         # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
         # board is loaded already when the grid goes out; otherwise three small queries.

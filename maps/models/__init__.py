@@ -9,6 +9,7 @@ from maps.models.cards import ActionPlan, Card, CrossMapError, EmotionCard, chec
 from maps.models.choices import (
     BACKSTAGE_LANES,
     CARD_TEXT_MAX,
+    CATALOGUE_LANES,
     FRONT_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
@@ -38,6 +39,7 @@ from maps.models.plans import PlanNote, Reminder
 __all__ = [
     "BACKSTAGE_LANES",
     "CARD_TEXT_MAX",
+    "CATALOGUE_LANES",
     "FRONT_LANES",
     "MAX_CARDS",
     "MAX_EMOTION_CARDS",

@@ -29,6 +29,13 @@ class Lane(models.TextChoices):
     STAFF = "staff", _("Staff actions")
     SYSTEM = "system", _("Systems")
     POLICY = "policy", _("Policies")
+    # The catalogue a map may add (JourneyMap.extra_lanes): the sources apply the customer's
+    # goals to each stage and read the map for strengths as well as weaknesses.
+    GOAL = "goal", _("Customer goal")
+    NEEDS = "needs", _("Motivation and information needed")
+    STRENGTH = "strength", _("Strengths")
+    EVIDENCE = "evidence", _("Evidence and quotes")
+    DEPARTMENT = "department", _("Responsible department")
     # Not a row of the grid: the map's unsorted area, where cards are written freely before
     # they are sorted into a stage and lane (a card there has no stage).
     UNSORTED = "unsorted", _("Unsorted")
@@ -36,6 +43,20 @@ class Lane(models.TextChoices):
 
 FRONT_LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]
 BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.POLICY]
+CATALOGUE_LANES = [Lane.GOAL, Lane.NEEDS, Lane.STRENGTH, Lane.EVIDENCE, Lane.DEPARTMENT]
+# Where each front lane sits on the board when the map has it.
+LANE_ORDER = [
+    Lane.GOAL,
+    Lane.ACTION,
+    Lane.TOUCHPOINT,
+    Lane.THOUGHT,
+    Lane.NEEDS,
+    Lane.PAIN_POINT,
+    Lane.STRENGTH,
+    Lane.OPPORTUNITY,
+    Lane.EVIDENCE,
+    Lane.DEPARTMENT,
+]
 
 
 class WorkRole(models.TextChoices):

@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import presets
-from maps.models.choices import BACKSTAGE_LANES, FRONT_LANES, NAME_MAX, Lane, MapType
+from maps.models.choices import (
+    BACKSTAGE_LANES,
+    FRONT_LANES,
+    LANE_ORDER,
+    NAME_MAX,
+    Lane,
+    MapType,
+)
 
 
 class Persona(models.Model):
@@ -62,6 +69,8 @@ class JourneyMap(models.Model):
     map_type = models.CharField(
         _("map type"), max_length=20, choices=MapType.choices, default=MapType.CURRENT
     )
+    # Lanes added from the catalogue (choices.CATALOGUE_LANES); the board places them.
+    extra_lanes = models.JSONField(_("added lanes"), default=list, blank=True)
     persona = models.ForeignKey(
         Persona,
         verbose_name=_("persona"),
@@ -151,9 +160,14 @@ class JourneyMap(models.Model):
 
     @property
     def lanes(self) -> list[Lane]:
-        if self.map_type == MapType.BLUEPRINT:
-            return FRONT_LANES + BACKSTAGE_LANES
-        return list(FRONT_LANES)
+        """The rows of this map's board: the usual five, those it added from the catalogue
+        in their places, and a blueprint's backstage lanes."""
+        front = [lane for lane in LANE_ORDER if lane in FRONT_LANES or lane in self.extra_lanes]
+        return front + BACKSTAGE_LANES if self.map_type == MapType.BLUEPRINT else front
+
+    def cards_in_lanes(self, lanes) -> int:
+        """How many cards (private ones too) sit in `lanes`: turning them off hides that many."""
+        return self.cards.model.all_objects.filter(journey_map=self, lane__in=lanes).count()
 
     def room_for(self, model, limit: int) -> bool:
         """Whether one more row of `model` (private ones counted) fits under `limit`."""

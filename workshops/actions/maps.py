@@ -87,6 +87,15 @@ def edit_details(journey_map: JourneyMap, *, by: Author, **changes) -> Push:
 
 
 @action
+def set_lanes(journey_map: JourneyMap, lanes: list[str], *, by: Author) -> Push:
+    """The lanes the map adds from the catalogue; every screen redraws the grid."""
+    journey_map.extra_lanes = lanes
+    journey_map.save(update_fields=["extra_lanes", "updated_at"])
+    html = fragments.render(journey_map, grid=True, lanes=True)
+    return tell_room(journey_map, html, by=by.name)
+
+
+@action
 def save_persona(
     journey_map: JourneyMap, persona: Persona | None, *, by: Author, also=(), **fields
 ) -> Push:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import importing
-from maps.models import NAME_MAX, Card, EmotionCard, JourneyMap, Lane
+from maps.models import CATALOGUE_LANES, NAME_MAX, Card, EmotionCard, JourneyMap, Lane
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -52,10 +52,14 @@ class Area(models.TextChoices):
     OPPORTUNITY = "opportunity", _("Opportunities")
     PLAN = "plan", _("Action plans")
     BACKSTAGE = "backstage", _("Backstage lanes (blueprint)")
+    # The lanes a map adds from the catalogue: goals, needs, strengths, evidence, departments.
+    MORE_LANES = "more_lanes", _("Added lanes (goals, strengths…)")
 
     @classmethod
     def for_lane(cls, lane: str) -> Area:
-        return cls.BACKSTAGE if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY) else cls(lane)
+        if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY):
+            return cls.BACKSTAGE
+        return cls.MORE_LANES if lane in CATALOGUE_LANES else cls(lane)
 
     @classmethod
     def opening(cls, lane: str) -> list[Area]:
@@ -63,7 +67,7 @@ class Area(models.TextChoices):
         whenever a lane of cards is (and private with them)."""
         if lane == Lane.UNSORTED:
             cards = [cls.ACTION, cls.TOUCHPOINT, cls.THOUGHT, cls.PAIN_POINT, cls.OPPORTUNITY]
-            return [*cards, cls.BACKSTAGE]
+            return [*cards, cls.BACKSTAGE, cls.MORE_LANES]
         return [cls.for_lane(lane)]
 
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maps import followup
 from maps.board import Board, Ranking
 from maps.curve import CurveData
-from maps.forms import DirectionForm, JourneyMapDetailsForm, PersonaForm, StageForm
+from maps.forms import (
+    DirectionForm,
+    JourneyMapDetailsForm,
+    MapLanesForm,
+    PersonaForm,
+    StageForm,
+)
 from workshops import access, fragments, mine, room
 from workshops.access import (
     EDITOR,
@@ -29,7 +35,7 @@ from workshops.actions import maps as actions
 from workshops.models import Area, Workshop
 from workshops.protocol import SEQ_HEADER
 from workshops.room_means import room_means
-from workshops.views.answers import answer, part
+from workshops.views.answers import answer, fresh, part
 
 
 @require_GET
@@ -49,6 +55,7 @@ def board(request, map_id: int):
         "workshop": workshop,
         "mine": mine.context(request, journey_map),
         "ready": room.ready_counts(workshop) if workshop else [],
+        "lanes_form": MapLanesForm(journey_map=journey_map),
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
@@ -88,6 +95,26 @@ def snapshot(request, map_id: int):
     if workshop is not None:
         html += room.bar_html(workshop, oob=True)
     return HttpResponse(html, headers=seq)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def lanes_update(request, map_id: int):
+    """Which catalogue lanes the map has (a lane holding cards is turned off on confirm)."""
+    journey_map = get_map_for_edit(request, map_id, Area.SETUP)
+    template = "maps/lanes_form.html"
+    if request.method == "GET":
+        form = MapLanesForm(journey_map=journey_map)
+        return part(request, journey_map, template, {"form": form, "open": True})
+    form = MapLanesForm(request.POST, journey_map=journey_map)
+    if not form.is_valid():
+        context = {"form": form, "open": True, "confirming": form.hiding}
+        return part(request, journey_map, template, context, status=422)
+    push = actions.set_lanes(journey_map, form.cleaned_data["lanes"], by=author(request))
+    form = MapLanesForm(journey_map=journey_map)
+    primary = fresh(request, journey_map, template, form=form)
+    return answer(request, journey_map, push, primary=primary)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,130 @@
+"""Lanes a map chooses (issue 15): the catalogue's goal, needs, strengths, evidence and
+department lanes, in their places on the board, the PDF, the spreadsheet and the JSON; a lane
+turned off that holds cards says how many first."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from maps import importing, map_sheet, pdf, portable
+from maps.board import Board
+from maps.models import Card, Lane
+from tests.test_agenda import control
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def set_lanes(client, journey_map, *lanes, **extra):
+    url = reverse("maps:lanes-update", args=[journey_map.pk])
+    return client.post(url, {"lanes": list(lanes), **extra}, **HTMX)
+
+
+def labels(html: str) -> list[str]:
+    """The board's lane labels, in order."""
+    grid = html[html.index('id="board-grid"') :]
+    return re.findall(r'<div class="lane-label lane-(\w+)', grid)
+
+
+def test_added_lanes_take_their_places_on_every_screen(editor_client, journey_map):
+    response = set_lanes(editor_client, journey_map, "strength", "goal")
+    assert response.status_code == 200
+    journey_map.refresh_from_db()
+    assert journey_map.extra_lanes == ["goal", "strength"]
+    pushed = response.content.decode()
+    assert 'id="board-grid"' in pushed and 'id="lanes"' in pushed  # the room redraws
+    board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    order = ["goal", "action", "touchpoint", "emotion", "thought", "pain_point", "strength"]
+    assert labels(board) == [*order, "opportunity"]
+    assert "고객 목표" in board and "강점" in board
+
+
+def test_cards_are_written_and_moved_into_an_added_lane(editor_client, journey_map, stages):
+    set_lanes(editor_client, journey_map, "strength")
+    add = reverse("maps:card-add", args=[journey_map.pk])
+    written = editor_client.post(
+        add, {"stage": stages[0].pk, "lane": "strength", "text": "상담원이 친절"}, **HTMX
+    )
+    assert written.status_code == 200
+    thought = Card.objects.create(stage=stages[1], lane=Lane.THOUGHT, text="앱이 빠르다")
+    move = reverse("maps:card-move", args=[journey_map.pk, thought.pk])
+    assert editor_client.post(move, {"lane": "strength"}, **HTMX).status_code == 200
+    assert sorted(journey_map.cards.filter(lane="strength").values_list("text", flat=True)) == [
+        "상담원이 친절",
+        "앱이 빠르다",
+    ]
+    # Not a lane of a map without it.
+    refused = editor_client.post(
+        add, {"stage": stages[0].pk, "lane": "evidence", "text": "고객의 말"}, **HTMX
+    )
+    assert refused.status_code == 422
+
+
+def test_turning_off_a_lane_with_cards_says_how_many_first_and_hides_them(
+    editor_client, journey_map, stages
+):
+    set_lanes(editor_client, journey_map, "strength", "evidence")
+    for n in range(2):
+        Card.objects.create(stage=stages[n], lane=Lane.STRENGTH, text=f"강점 {n}")
+    warned = set_lanes(editor_client, journey_map, "evidence")
+    assert warned.status_code == 422
+    message = warned.content.decode()
+    assert "강점" in message and "2" in message and 'name="confirm"' in message
+    journey_map.refresh_from_db()
+    assert journey_map.extra_lanes == ["strength", "evidence"]
+
+    assert set_lanes(editor_client, journey_map, "evidence", confirm="on").status_code == 200
+    journey_map.refresh_from_db()
+    assert journey_map.extra_lanes == ["evidence"]
+    board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert "강점 0" not in board and Card.objects.filter(lane=Lane.STRENGTH).count() == 2
+    set_lanes(editor_client, journey_map, "evidence", "strength")  # back, with its cards
+    board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert "강점 0" in board and "강점 1" in board
+
+
+def test_a_lane_outside_the_catalogue_is_refused(editor_client, journey_map):
+    assert set_lanes(editor_client, journey_map, "staff").status_code == 422
+    assert set_lanes(editor_client, journey_map, "아무거나").status_code == 422
+    journey_map.refresh_from_db()
+    assert journey_map.extra_lanes == []
+
+
+def test_added_lanes_open_with_the_writing_steps_and_only_setup_chooses_them(
+    workshop, join, editor_client
+):
+    member = join(workshop, "팀 A")
+    journey_map = workshop.teams.get(name="팀 A").journey_map
+    journey_map.extra_lanes = ["goal"]
+    journey_map.save()
+    stage = journey_map.stages.first()
+    add = reverse("maps:card-add", args=[journey_map.pk])
+    control(editor_client, workshop, "step", step=0)
+    assert set_lanes(member, journey_map, "goal", "needs").status_code == 200  # setup is open
+    refused = member.post(add, {"stage": stage.pk, "lane": "goal", "text": "목표"}, **HTMX)
+    assert refused.status_code == 403
+    control(editor_client, workshop, "step", step=1)
+    written = member.post(add, {"stage": stage.pk, "lane": "goal", "text": "목표"}, **HTMX)
+    assert written.status_code == 200
+    assert set_lanes(member, journey_map, "goal").status_code == 403  # setup is closed now
+
+
+def test_the_pdf_the_sheet_and_the_json_follow_the_map_s_lanes(journey_map, stages):
+    journey_map.extra_lanes = ["department"]
+    journey_map.save()
+    Card.objects.create(stage=stages[0], lane=Lane.DEPARTMENT, text="고객지원팀")
+    html = pdf.print_html(journey_map)
+    assert "담당 부서" in html and "고객지원팀" in html
+    rows = list(map_sheet.rows(Board.load(journey_map)))
+    assert [rows[0][1], rows[0][3]] == ["담당 부서", "고객지원팀"]
+    data = portable.dump(journey_map)
+    assert data["map"]["extra_lanes"] == ["department"]
+    copy = importing.load(json.loads(json.dumps(data)))
+    assert copy.extra_lanes == ["department"] and portable.dump(copy) == data
+    del data["map"]["extra_lanes"]
+    with pytest.raises(importing.ImportProblem, match="extra_lanes"):
+        importing.load(data)
