@@ -113,6 +113,12 @@ class Board:
         unsorted = Cell(None, Lane.UNSORTED, by_cell[(None, Lane.UNSORTED)])
         return cls(journey_map, columns, plans, unsorted if with_unsorted else None)
 
+    @property
+    def strengths(self) -> list[Card]:
+        """The strength lane's cards (the map may not have the lane), in board order."""
+        cells = [cell for column in self.columns for cell in column.cells]
+        return [card for cell in cells if cell.lane == Lane.STRENGTH for card in cell.cards]
+
     def cells(self) -> list[Cell]:
         """Every loaded cell, the unsorted area last."""
         cells = [cell for column in self.columns for cell in column.cells]
@@ -167,3 +173,11 @@ class Ranking:
     def load(cls, journey_map: JourneyMap, lane: str) -> Ranking:
         cards = [card for card in journey_map.ranked(lane) if card.votes > 0]
         return cls(lane=Lane(lane), cards=cards[: cls.SHOWN])
+
+
+def strength_cards(journey_map: JourneyMap) -> list[Card]:
+    """The strengths the team wrote, in board order (none on a map without that lane)."""
+    if Lane.STRENGTH not in journey_map.extra_lanes:
+        return []
+    cards = journey_map.cards.filter(lane=Lane.STRENGTH).select_related("stage")
+    return list(cards.order_by("stage__position", "position", "id"))

@@ -216,6 +216,10 @@ class CurveData:
         return self.stage_names(self.lowest)
 
     @property
+    def highest_names(self) -> list[str]:
+        return self.stage_names(self.highest)
+
+    @property
     def widest_names(self) -> list[str]:
         return self.stage_names(self.widest)
 
@@ -239,6 +243,15 @@ class CurveData:
             return []
         bottom = min(scored)
         return [i for i, m in enumerate(self.means) if m is not None and m == bottom]
+
+    @property
+    def highest(self) -> list[int]:
+        """Indexes of the best-felt stage(s), above neutral: strengths to amplify."""
+        scored = [m for m in self.means if m is not None]
+        if not scored or max(scored) <= 0:
+            return []
+        top = max(scored)
+        return [i for i, m in enumerate(self.means) if m is not None and m == top]
 
     @property
     def widest(self) -> list[int]:

@@ -23,6 +23,7 @@ def document_context(journey_map, *, team: str = "") -> dict:
         "journey_map": journey_map,
         "board": board,
         "curve": CurveData.from_board(board),
+        "strengths": board.strengths,
         "team": team,
         "printing": True,
         "printed_at": timezone.localtime(),

@@ -128,3 +128,31 @@ def test_the_pdf_the_sheet_and_the_json_follow_the_map_s_lanes(journey_map, stag
     del data["map"]["extra_lanes"]
     with pytest.raises(importing.ImportProblem, match="extra_lanes"):
         importing.load(data)
+
+
+def test_strengths_are_read_off_the_map_beside_the_weaknesses(
+    editor_client, journey_map, stages, sent, django_capture_on_commit_callbacks
+):
+    from maps.models import EmotionCard
+
+    set_lanes(editor_client, journey_map, "strength")
+    good = Card.objects.create(stage=stages[3], lane=Lane.TOUCHPOINT, text="이자 입금 알림")
+    EmotionCard.objects.create(touchpoint=good, score=2)
+    bad = Card.objects.create(stage=stages[1], lane=Lane.TOUCHPOINT, text="본인 인증")
+    EmotionCard.objects.create(touchpoint=bad, score=-2)
+    add = reverse("maps:card-add", args=[journey_map.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            add, {"stage": stages[3].pk, "lane": "strength", "text": "꾸준한 알림"}, **HTMX
+        )
+    # The panel comes with the strength card: every screen's insights list it.
+    panel = sent[-1]["html"][sent[-1]["html"].index('id="curve"') :]
+    assert "꾸준한 알림" in panel and stages[3].name in panel
+    board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    insights = board[board.index('class="insights"') :]
+    assert "가장 좋은 지점" in insights and "꾸준한 알림" in insights
+    journey_map.refresh_from_db()
+    overview = pdf.print_html(journey_map)
+    overview = overview[overview.index('class="overview"') : overview.index('class="legend"')]
+    assert "키울 강점" in overview and "꾸준한 알림" in overview and "이자 입금 알림" in overview
+    assert f"가장 좋게 느낀 단계: {stages[3].name}" in overview

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
-from maps.board import Board, Cell, Ranking
+from maps.board import Board, Cell, Ranking, strength_cards
 from maps.curve import CurveData
 from maps.forms import MapLanesForm
 from maps.models import JourneyMap
@@ -76,9 +76,12 @@ def render(
         # Only from edits that can move the curve: its SVG is tens of KB per push. A whole
         # board is loaded already when the grid goes out; otherwise three small queries.
         data = CurveData.from_board(board) if grid else CurveData.load(journey_map)
-        parts.append(
-            ("maps/curve_panel.html", {"curve": data, "room_means": room_means(journey_map, data)})
-        )
+        panel = {
+            "curve": data,
+            "room_means": room_means(journey_map, data),
+            "strengths": strength_cards(journey_map),
+        }
+        parts.append(("maps/curve_panel.html", panel))
     if plans:
         parts.append(("maps/plans.html", {"board": board}))
     for card in journey_map.cards.filter(pk__in=list(votes)):

@@ -109,6 +109,11 @@ class Card(models.Model):
         return self.lane == Lane.TOUCHPOINT
 
     @property
+    def feeds_insights(self) -> bool:
+        """Whether the curve panel's insights read this card: touchpoints, and strengths."""
+        return self.lane in (Lane.TOUCHPOINT, Lane.STRENGTH)
+
+    @property
     def takes_plans(self) -> bool:
         """New action plans hang from opportunities and from MOT touchpoints."""
         return self.lane == Lane.OPPORTUNITY or (self.is_touchpoint and self.is_mot)

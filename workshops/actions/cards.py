@@ -71,7 +71,7 @@ def add_card(
     if resent:  # by id: appending again would show the card twice
         return card, Push(fragments.render(journey_map, cells=[(card.stage_id, card.lane)]))
     # Only the new card travels, appended to its cell (pushes apply once, in order).
-    html = fragments.render(journey_map, appended=[card], curve=card.is_touchpoint)
+    html = fragments.render(journey_map, appended=[card], curve=card.feeds_insights)
     return card, tell_room(journey_map, html, by=by.name)
 
 
@@ -84,7 +84,7 @@ def edit_card(card: Card, *, by: Author, **changes) -> Push:
     card.version += 1
     card.updated_by_name = by.name
     card.save()
-    html = fragments.render(card.journey_map, cards=[card.pk], curve=card.is_touchpoint)
+    html = fragments.render(card.journey_map, cards=[card.pk], curve=card.feeds_insights)
     return tell_room(card.journey_map, html, by=by.name)
 
 
@@ -95,7 +95,8 @@ def move_card(
     """To another place in its cell, another stage or lane, or the unsorted area (`stage`
     None): the cells it left and joined go to the room, with the emotion cards and curve when
     a touchpoint moved, and the plans list when it carries plans. The mover may take it back."""
-    old_stage, old_lane, was_touchpoint = card.stage_id, card.lane, card.is_touchpoint
+    old_stage, old_lane = card.stage_id, card.lane
+    was_touchpoint, fed_insights = card.is_touchpoint, card.feeds_insights
     taken = undo.keep(card.journey_map, by, gettext("Card moved."), undo.moved_rows(card))
     card.move_to(stage, position, lane)
     undo.watch(taken, [card])
@@ -105,7 +106,7 @@ def move_card(
         cells=[(old_stage, old_lane), (card.stage_id, card.lane)],
         stages={old_stage, card.stage_id} if touchpoint else (),  # its emotion cards moved too
         plans=old_lane != card.lane and card.action_plans.exists(),
-        curve=touchpoint,
+        curve=fed_insights or card.feeds_insights,
     )
     return tell_room(card.journey_map, html, by=by.name), taken
 
@@ -135,7 +136,7 @@ def delete_card(card: Card, *, by: Author) -> tuple[Push, Undo]:
         cells=[(card.stage_id, card.lane)],
         stages=[card.stage_id] if card.is_touchpoint else (),
         plans=card.lane == Lane.OPPORTUNITY,
-        curve=card.is_touchpoint,
+        curve=card.feeds_insights,
     )
     return tell_room(journey_map, html, by=by.name), taken
 

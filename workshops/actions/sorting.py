@@ -26,12 +26,13 @@ def merge_cards(kept: Card, others: list[Card], *, by: Author) -> tuple[Push, Un
     sorting.merge(kept, others)
     undo.watch(taken, [kept])
     touchpoint = any(card.is_touchpoint for card in (kept, *others))
+    insights = any(card.feeds_insights for card in (kept, *others))
     html = fragments.render(
         journey_map,
         cells={(card.stage_id, card.lane) for card in (kept, *others)},
         stages={card.stage_id for card in (kept, *others)} if touchpoint else (),
         plans=any(card.lane in (Lane.OPPORTUNITY, Lane.TOUCHPOINT) for card in others),
-        curve=touchpoint,
+        curve=insights,
     )
     return tell_room(journey_map, html, by=by.name), taken
 

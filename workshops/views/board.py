@@ -56,6 +56,7 @@ def board(request, map_id: int):
         "mine": mine.context(request, journey_map),
         "ready": room.ready_counts(workshop) if workshop else [],
         "lanes_form": MapLanesForm(journey_map=journey_map),
+        "strengths": board.strengths,
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
