@@ -58,11 +58,15 @@ def seg(value) -> str:
 def state() -> tuple:
     """Everything a refused write must leave as it was."""
     return (
-        tuple(Card.all_objects.order_by("pk").values_list("pk", "text", "stage", "position")),
+        tuple(
+            Card.all_objects.order_by("pk").values_list(
+                "pk", "text", "stage", "lane", "position", "joined"
+            )
+        ),
         tuple(EmotionCard.all_objects.values_list("pk", "score", "words")),
         tuple(ActionPlan.objects.values_list("pk", "what", "owner", "due_date", "status")),
         tuple(Stage.objects.values_list("pk", "name", "position")),
-        tuple(JourneyMap.objects.values_list("pk", "title", "start_point")),
+        tuple(JourneyMap.objects.values_list("pk", "title", "start_point", "extra_lanes")),
         tuple(
             AgendaStep.objects.values_list(
                 "pk", "title", "minutes", "instructions", "areas", "position"
@@ -262,22 +266,60 @@ def test_adding_renaming_and_moving_stages(world, name, stage, direction):
         check(world["client"].post(path, data, **HTMX), before)
 
 
+lanes = st.one_of(st.sampled_from(Lane.values), anything)
+
+
 @SETTINGS
 @given(
     direction=anything,
     stage=st.one_of(st.just("other map's"), ids),
     position=st.one_of(st.integers(-10, 10**9), anything),
+    lane=st.one_of(st.none(), lanes),
+    to=st.one_of(st.none(), anything, st.tuples(ids, lanes).map(lambda t: f"{t[0]}:{t[1]}")),
 )
-def test_moving_a_card(world, direction, stage, position):
+@example(direction="", stage="", position="", lane="unsorted", to=None)
+def test_moving_a_card(world, direction, stage, position, lane, to):
     stage = world["other_stage"].pk if stage == "other map's" else stage
+    data = {"direction": direction, "stage": stage, "position": position}
+    data.update({k: v for k, v in (("lane", lane), ("to", to)) if v is not None})
     before = state()
     response = world["client"].post(
         reverse("maps:card-move", args=[world["map"].pk, world["touchpoint"].pk]),
-        {"direction": direction, "stage": stage, "position": position},
+        data,
         **HTMX,
     )
     check(response, before)
-    assert Card.objects.get(pk=world["touchpoint"].pk).stage.journey_map_id == world["map"].pk
+    card = Card.objects.select_related("stage").get(pk=world["touchpoint"].pk)
+    assert card.journey_map_id == world["map"].pk
+    assert card.stage is None or card.stage.journey_map_id == world["map"].pk
+
+
+@SETTINGS
+@given(cards=st.lists(st.one_of(st.sampled_from(["touchpoint", "opportunity"]), ids), max_size=5))
+@example(cards=["touchpoint", "touchpoint"])
+@example(cards=["opportunity", "touchpoint"])
+def test_merging_any_cards(world, cards):
+    cards = [world[c].pk if c in ("touchpoint", "opportunity") else c for c in cards]
+    before = state()
+    url = reverse("maps:card-merge", args=[world["map"].pk])
+    check(world["client"].post(url, {"cards": cards}, **HTMX), before)
+
+
+@SETTINGS
+@given(chosen=st.lists(lanes, max_size=6), confirm=st.one_of(st.none(), anything))
+def test_choosing_any_lanes(world, chosen, confirm):
+    data = {"lanes": chosen, **({"confirm": confirm} if confirm is not None else {})}
+    before = state()
+    url = reverse("maps:lanes-update", args=[world["map"].pk])
+    check(world["client"].post(url, data, **HTMX), before)
+
+
+@SETTINGS
+@given(undo=ids)
+def test_undoing_by_any_id(world, undo):
+    before = state()
+    response = world["client"].post(f"/maps/{world['map'].pk}/undo/{seg(undo)}/", **HTMX)
+    check(response, before)
 
 
 @SETTINGS
