@@ -45,17 +45,17 @@ class JourneyMapCreateForm(forms.ModelForm):
 class JourneyMapDetailsForm(forms.ModelForm):
     def clean_map_type(self) -> str:
         map_type = self.cleaned_data["map_type"]
-        hidden = self.instance.hidden_backstage_cards(map_type)
+        hidden, lanes = self.instance.hidden_by_type(map_type)
         if hidden:
             raise forms.ValidationError(
                 ngettext(
-                    "%(count)d card sits in a backstage lane, which only service blueprints "
-                    "show. Move or delete it first.",
-                    "%(count)d cards sit in backstage lanes, which only service blueprints "
-                    "show. Move or delete them first.",
+                    "%(count)d card sits in a lane this map type does not have (%(lanes)s). "
+                    "Move or delete it first.",
+                    "%(count)d cards sit in lanes this map type does not have (%(lanes)s). "
+                    "Move or delete them first.",
                     hidden,
                 )
-                % {"count": hidden}
+                % {"count": hidden, "lanes": ", ".join(str(lane.label) for lane in lanes)}
             )
         return map_type
 

@@ -187,7 +187,7 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
             )
         if fields["lane"] not in lanes and fields["lane"] in Lane.values:
             raise ImportProblem(
-                _("%(where)s: a %(type)s has no lane “%(lane)s” (service blueprints only).")
+                _("%(where)s: a %(type)s has no lane “%(lane)s”.")
                 % {
                     "where": where_card,
                     "type": result.journey_map.get_map_type_display(),

@@ -34,6 +34,20 @@ PRESETS = {
         _("Before · during · after purchase"),
         [_("Before purchase"), _("During purchase"), _("After purchase")],
     ),
+    # A day in the life: the customer's day in time-of-day stages (with its own lane for what
+    # happens outside the business, maps/models/choices.py TYPE_LANES).
+    "day": (
+        _("A day: morning · commute · work · lunch · afternoon · evening · night"),
+        [
+            _("Morning"),
+            _("Commute"),
+            _("At work"),
+            _("Lunch"),
+            _("Afternoon"),
+            _("Evening"),
+            _("Night"),
+        ],
+    ),
     "blank": (_("Blank (no stages)"), []),
 }
 

@@ -47,7 +47,8 @@ def test_switching_to_a_blueprint_redraws_the_board_with_backstage_lanes(
         url("details-update", journey_map), details(map_type="blueprint"), **HTMX
     )
     html = response.content.decode()
-    assert 'id="board-grid" class="board rows-10" hx-swap-oob="true"' in html
+    # Five lanes, the emotion row and the header, plus evidence and four backstage lanes.
+    assert 'id="board-grid" class="board rows-12" hx-swap-oob="true"' in html
     assert "직원 행동" in html
 
 
@@ -114,6 +115,7 @@ def test_a_blueprint_with_backstage_cards_cannot_hide_them(editor_client, journe
         url("details-update", journey_map), details(map_type="current"), **HTMX
     )
     assert response.status_code == 422
-    assert "백스테이지 레인에 카드가 1장 있습니다" in response.content.decode()
+    assert "이 지도 유형에 없는 레인" in response.content.decode()
+    assert "시스템" in response.content.decode() and "카드 1장" in response.content.decode()
     journey_map.refresh_from_db()
     assert journey_map.map_type == "blueprint"

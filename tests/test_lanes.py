@@ -156,3 +156,40 @@ def test_strengths_are_read_off_the_map_beside_the_weaknesses(
     overview = overview[overview.index('class="overview"') : overview.index('class="legend"')]
     assert "키울 강점" in overview and "꾸준한 알림" in overview and "이자 입금 알림" in overview
     assert f"가장 좋게 느낀 단계: {stages[3].name}" in overview
+
+
+def test_a_blueprint_draws_its_line_of_visibility_on_screen_and_on_paper(editor_client):
+    from maps.models import JourneyMap, MapType
+
+    blueprint = JourneyMap.objects.create_from_preset(title="청사진", preset="funnel")
+    blueprint.map_type = MapType.BLUEPRINT
+    blueprint.save()
+    board = editor_client.get(reverse("maps:board", args=[blueprint.pk])).content.decode()
+    assert labels(board)[0] == "physical" and labels(board)[-4:] == [
+        "staff",
+        "system",
+        "support",
+        "policy",
+    ]
+    assert "가시선" in board and "물리적 증거" in board and "지원 프로세스" in board
+    paper = pdf.print_html(blueprint)
+    assert "가시선: 고객은 이 아래를 보지 못합니다" in paper
+
+
+def test_a_day_in_the_life_has_time_of_day_stages_and_a_lane_outside_the_business(
+    editor_client,
+):
+    from maps.models import JourneyMap, MapType
+
+    day = JourneyMap.objects.create_from_preset(title="하루", preset="day")
+    assert [s.name for s in day.stages.all()][:3] == ["아침", "출근길", "일과"]
+    day.map_type = MapType.DAY_IN_LIFE
+    day.save()
+    assert Lane.OUTSIDE in day.lanes
+    Card.objects.create(stage=day.stages.first(), lane=Lane.OUTSIDE, text="아이 등원")
+    # Becoming a current-state map would hide that card: refused, naming the lane.
+    url = reverse("maps:details-update", args=[day.pk])
+    response = editor_client.post(url, {"title": "하루", "map_type": "current"}, **HTMX)
+    assert response.status_code == 422 and "우리 밖의 일" in response.content.decode()
+    day.refresh_from_db()
+    assert day.map_type == MapType.DAY_IN_LIFE

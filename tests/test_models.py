@@ -31,7 +31,8 @@ def test_a_blank_map_has_no_stages():
 def test_blueprint_maps_have_backstage_lanes(journey_map):
     assert Lane.STAFF not in journey_map.lanes
     journey_map.map_type = MapType.BLUEPRINT
-    assert journey_map.lanes[-3:] == [Lane.STAFF, Lane.SYSTEM, Lane.POLICY]
+    assert journey_map.lanes[-4:] == [Lane.STAFF, Lane.SYSTEM, Lane.SUPPORT, Lane.POLICY]
+    assert journey_map.lanes[0] == Lane.PHYSICAL  # the method's evidence lane, on top
 
 
 def test_emotion_score_outside_minus2_to_2_is_refused_by_the_database(stages):

@@ -29,6 +29,11 @@ class Lane(models.TextChoices):
     STAFF = "staff", _("Staff actions")
     SYSTEM = "system", _("Systems")
     POLICY = "policy", _("Policies")
+    # A service blueprint's lanes besides the backstage ones (the method's names).
+    PHYSICAL = "physical", _("Physical evidence")
+    SUPPORT = "support", _("Support processes")
+    # A day-in-the-life map's: what happens in the customer's day outside the business.
+    OUTSIDE = "outside", _("Outside the business")
     # The catalogue a map may add (JourneyMap.extra_lanes): the sources apply the customer's
     # goals to each stage and read the map for strengths as well as weaknesses.
     GOAL = "goal", _("Customer goal")
@@ -42,15 +47,20 @@ class Lane(models.TextChoices):
 
 
 FRONT_LANES = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]
-BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.POLICY]
+# Below the line of visibility, on service blueprints only.
+BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.SUPPORT, Lane.POLICY]
+# The front lanes a map type brings with it.
+TYPE_LANES = {MapType.BLUEPRINT: [Lane.PHYSICAL], MapType.DAY_IN_LIFE: [Lane.OUTSIDE]}
 CATALOGUE_LANES = [Lane.GOAL, Lane.NEEDS, Lane.STRENGTH, Lane.EVIDENCE, Lane.DEPARTMENT]
 # Where each front lane sits on the board when the map has it.
 LANE_ORDER = [
+    Lane.PHYSICAL,
     Lane.GOAL,
     Lane.ACTION,
     Lane.TOUCHPOINT,
     Lane.THOUGHT,
     Lane.NEEDS,
+    Lane.OUTSIDE,
     Lane.PAIN_POINT,
     Lane.STRENGTH,
     Lane.OPPORTUNITY,

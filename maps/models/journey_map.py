@@ -18,6 +18,7 @@ from maps.models.choices import (
     FRONT_LANES,
     LANE_ORDER,
     NAME_MAX,
+    TYPE_LANES,
     Lane,
     MapType,
 )
@@ -152,17 +153,25 @@ class JourneyMap(models.Model):
     def due_for_review(self, today: datetime.date) -> bool:
         return self.next_review <= today
 
-    def hidden_backstage_cards(self, map_type: str) -> int:
-        """How many cards would drop out of sight if the map became `map_type`."""
-        if map_type == MapType.BLUEPRINT:
-            return 0
-        return self.cards.filter(lane__in=BACKSTAGE_LANES).count()
+    def lanes_of_type(self, map_type: str) -> list[Lane]:
+        """The lanes a map type brings: a blueprint's evidence and backstage lanes, a day in
+        the life's lane for what happens outside the business."""
+        backstage = BACKSTAGE_LANES if map_type == MapType.BLUEPRINT else []
+        return [*TYPE_LANES.get(map_type, []), *backstage]
+
+    def hidden_by_type(self, map_type: str) -> tuple[int, list[Lane]]:
+        """How many cards would drop out of sight if the map became `map_type`, and from
+        which lanes."""
+        kept = self.lanes_of_type(map_type)
+        lost = [lane for lane in self.lanes_of_type(self.map_type) if lane not in kept]
+        return (self.cards.filter(lane__in=lost).count() if lost else 0), lost
 
     @property
     def lanes(self) -> list[Lane]:
         """The rows of this map's board: the usual five, those it added from the catalogue
         in their places, and a blueprint's backstage lanes."""
-        front = [lane for lane in LANE_ORDER if lane in FRONT_LANES or lane in self.extra_lanes]
+        own = {*FRONT_LANES, *self.extra_lanes, *TYPE_LANES.get(self.map_type, [])}
+        front = [lane for lane in LANE_ORDER if lane in own]
         return front + BACKSTAGE_LANES if self.map_type == MapType.BLUEPRINT else front
 
     def cards_in_lanes(self, lanes) -> int:

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maps import importing
-from maps.models import CATALOGUE_LANES, NAME_MAX, Card, EmotionCard, JourneyMap, Lane
+from maps.models import (
+    BACKSTAGE_LANES,
+    CATALOGUE_LANES,
+    NAME_MAX,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+)
 
 # Read aloud in a room: no 0/O and no 1/I, which people confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -51,15 +59,15 @@ class Area(models.TextChoices):
     PAIN_POINT = "pain_point", _("Pain points")
     OPPORTUNITY = "opportunity", _("Opportunities")
     PLAN = "plan", _("Action plans")
-    BACKSTAGE = "backstage", _("Backstage lanes (blueprint)")
+    BACKSTAGE = "backstage", _("Blueprint lanes (evidence, backstage)")
     # The lanes a map adds from the catalogue: goals, needs, strengths, evidence, departments.
     MORE_LANES = "more_lanes", _("Added lanes (goals, strengths…)")
 
     @classmethod
     def for_lane(cls, lane: str) -> Area:
-        if lane in (Lane.STAFF, Lane.SYSTEM, Lane.POLICY):
+        if lane in (*BACKSTAGE_LANES, Lane.PHYSICAL):
             return cls.BACKSTAGE
-        return cls.MORE_LANES if lane in CATALOGUE_LANES else cls(lane)
+        return cls.MORE_LANES if lane in (*CATALOGUE_LANES, Lane.OUTSIDE) else cls(lane)
 
     @classmethod
     def opening(cls, lane: str) -> list[Area]:
