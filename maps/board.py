@@ -20,6 +20,7 @@ from maps.models import (
     Stage,
     TouchpointFigures,
 )
+from maps.models.scores import means as score_means
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Board:
         cards = Card.objects.filter(where, journey_map=journey_map)
         emotions = EmotionCard.objects.filter(journey_map=journey_map, stage_id__in=shown_ids)
         plans = ActionPlan.objects.filter(journey_map=journey_map).select_related("opportunity")
+        scored = score_means(journey_map)
         figures = {
             f.touchpoint_id: f
             for f in TouchpointFigures.objects.filter(
@@ -98,6 +100,7 @@ class Board:
             card.emotions = emotions_by_card[card.pk]
             card.plans = plans_by_card[card.pk]
             card.figures_row = figures.get(card.pk)
+            card.scored = scored.get(card.pk)
             by_cell[(card.stage_id, card.lane)].append(card)
 
         columns = [

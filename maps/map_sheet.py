@@ -1,5 +1,5 @@
 """The whole map as a spreadsheet: every card with where it sits and what the team said of it
-(MOT, dots, emotion cards, plans), as .xlsx (with the plans on a second sheet) and as CSV.
+(MOT, dots, emotion cards, plans, scores), as .xlsx (with the plans on a second sheet) and as CSV.
 
 Rows come from one Board (a fixed number of queries, whatever the map's size); the unsorted
 area's cards come last. Text never starts a formula (maps/exports.py `cell`).
@@ -33,6 +33,9 @@ def _headings() -> list[str]:
         _("Lowest"),
         _("Highest"),
         _("Action plans"),
+        _("Customer value"),
+        _("Business value"),
+        _("Effort"),
     ]
 
 
@@ -60,7 +63,16 @@ def rows(board: Board) -> Iterator[list]:
                 min(scores, default=None),
                 max(scores, default=None),
                 len(card.plans) or None,
+                *_scores(card, board.journey_map.scores_hidden),
             ]
+
+
+def _scores(card, hidden: bool) -> list:
+    """An opportunity's mean scores (nothing while a private scoring round hides them)."""
+    scored = getattr(card, "scored", None)
+    if scored is None or hidden:
+        return [None, None, None]
+    return [round(scored.customer, 2), round(scored.business, 2), round(scored.effort, 2)]
 
 
 def _plan_rows(board: Board) -> Iterator[list]:

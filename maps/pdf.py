@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from maps import scoring
 from maps.board import Board
 from maps.curve import CurveData
 
@@ -24,6 +25,7 @@ def document_context(journey_map, *, team: str = "") -> dict:
         "board": board,
         "curve": CurveData.from_board(board),
         "strengths": board.strengths,
+        "priorities": [] if journey_map.scores_hidden else scoring.priorities(journey_map),
         "team": team,
         "printing": True,
         "printed_at": timezone.localtime(),

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from maps.models import ActionPlan, Card, EmotionCard, Lane
+from maps.models import ActionPlan, Card, EmotionCard, Lane, OpportunityScore
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,14 @@ def filled(journey_map, stages, make_card):
         opportunity=chance, what="템플릿 20종", owner="박", due_date=datetime.date(2027, 2, 1)
     )
     Card.objects.create(journey_map=journey_map, lane=Lane.UNSORTED, text="정리할 메모")
+    OpportunityScore.objects.create(
+        journey_map=journey_map,
+        card=chance,
+        scorer="u1",
+        customer_value=4,
+        business_value=3,
+        effort=2,
+    )
     return journey_map
 
 
@@ -42,7 +50,13 @@ def test_the_workbook_has_every_card_with_its_place_and_what_the_team_said(edito
     assert rows[0][:4] == ("단계", "레인", "순서", "카드")
     chat = next(row for row in rows if row[3] == "상담 채팅")
     stage = filled.stages.first().name
-    assert chat == (stage, "접점", 1, "상담 채팅", "채팅", "직접", "★", 3, 2, -0.5, -2, 1, None)
+    assert (
+        chat
+        == (stage, "접점", 1, "상담 채팅", "채팅", "직접", "★", 3, 2, -0.5, -2, 1, None)
+        + (None,) * 3
+    )
+    chance = next(row for row in rows if row[3] == "답변 템플릿")
+    assert chance[-4:] == (1, 4, 3, 2)  # one plan; customer, business, effort
     # A text that looks like a formula stays text; the unsorted card comes last.
     assert any(row[3] == '\'=HYPERLINK("http://x")' for row in rows)
     assert rows[-1][:4] == ("정리 전", "정리 전", 1, "정리할 메모")

@@ -13,7 +13,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maps import portable
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, MapVersion
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    JourneyMap,
+    Lane,
+    MapVersion,
+    OpportunityScore,
+)
 from workshops.models import AgendaTemplate, Dot, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +34,8 @@ def everything() -> str:
     maps = [
         portable.dumps(team.journey_map) for w in Workshop.objects.all() for team in w.teams.all()
     ]
+    maps.append(list(JourneyMap.objects.order_by("pk").values_list("scores_hidden", flat=True)))
+    maps.append(list(OpportunityScore.objects.values_list("card", "scorer", "effort")))
     workshops = list(
         Workshop.objects.values(
             "join_code",
@@ -165,6 +175,11 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         ),
         "maps:card-mot": (reverse("maps:card-mot", args=[m, t.pk]), {}),
         "maps:card-delete": (reverse("maps:card-delete", args=[m, w["action"].pk]), {}),
+        "maps:card-score": (
+            reverse("maps:card-score", args=[m, w["opportunity"].pk]),
+            {"customer_value": 3, "business_value": 4, "effort": 2},
+        ),
+        "maps:priorities-svg": (reverse("maps:priorities-svg", args=[m]), None),
         "maps:card-merge": (
             reverse("maps:card-merge", args=[m]),
             {"cards": [w["opportunity"].pk, w["action"].pk]},
@@ -218,6 +233,8 @@ CONTROLS = {
     "vote-open": {"lane": "touchpoint", "dots": 3},
     "vote-close": {},
     "mot-top": {"count": 1},
+    "scores-private": {},
+    "scores-reveal": {},
     "rotate": {},
     "rotate-view": {},
     "rescore": {},
@@ -225,7 +242,12 @@ CONTROLS = {
     "perspectives": {"show_room_mean": "on"},
 }
 # What a control needs first: adding minutes needs a running step.
-PREPARE = {"workshops:control-extend": lambda w: w["workshop"].start()}
+PREPARE = {
+    "workshops:control-extend": lambda w: w["workshop"].start(),
+    "workshops:control-scores-reveal": lambda w: JourneyMap.objects.filter(
+        team__workshop=w["workshop"]
+    ).update(scores_hidden=True),
+}
 
 
 def workshop_requests(w) -> dict[str, tuple[str, dict | None]]:
@@ -352,7 +374,7 @@ MAP_URLS = [
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
     "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
     "maps:compare-pdf", "maps:export-cards", "maps:export-cards-csv", "maps:card-merge",
-    "maps:lanes-update",
+    "maps:lanes-update", "maps:card-score", "maps:priorities-svg",
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
+from maps import scoring
 from maps.board import Board, Cell, Ranking, strength_cards
 from maps.curve import CurveData
 from maps.forms import MapLanesForm
@@ -30,6 +31,7 @@ def render(
     header: bool = False,
     grid: bool = False,
     lanes: bool = False,
+    priorities: bool = False,
     curve: bool = False,
     ranking: str = "",
     votes: Iterable[int] = (),
@@ -42,7 +44,7 @@ def render(
     # A new card has no emotion cards or plans yet: render it alone, without loading its
     # stage (which would make every add slower as a cell fills up).
     for card in appended:  # Card objects, their stage loaded
-        card.emotions, card.plans, card.figures_row = [], [], None
+        card.emotions, card.plans, card.figures_row, card.scored = [], [], None, None
         parts.append(
             ("maps/card_appended.html", {"card": card, "cell": Cell(card.stage, card.lane)})
         )
@@ -84,6 +86,8 @@ def render(
         parts.append(("maps/curve_panel.html", panel))
     if plans:
         parts.append(("maps/plans.html", {"board": board}))
+    if priorities:  # value for effort: the ranking and the matrix
+        parts.append(("maps/priorities.html", {"priorities": scoring.priorities(journey_map)}))
     for card in journey_map.cards.filter(pk__in=list(votes)):
         parts.append(("maps/dot_count.html", {"card": card}))
     if ranking:

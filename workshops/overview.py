@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage
+from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, OpportunityScore, Stage
 from workshops.models import Area, Participant, Team, Workshop
 
 
@@ -163,3 +163,20 @@ def setup_checklist(journey_map, stages: int) -> list[tuple[str, bool]]:
 
 def _count_by_map(queryset) -> dict[int, int]:
     return dict(queryset.order_by().values_list("journey_map").annotate(n=Count("id")))
+
+
+def scoring_progress(workshop: Workshop) -> dict:
+    """Opportunity scoring in every team: whether scores are hidden, and per team how many
+    people scored how many opportunities (one query)."""
+    counts = (
+        OpportunityScore.objects.filter(journey_map__team__workshop=workshop)
+        .values("journey_map__team__name")
+        .annotate(people=Count("scorer", distinct=True), cards=Count("card", distinct=True))
+    )
+    by_team = {row["journey_map__team__name"]: row for row in counts}
+    teams = [
+        (name, by_team.get(name, {}).get("people", 0), by_team.get(name, {}).get("cards", 0))
+        for name in workshop.teams.values_list("name", flat=True)
+    ]
+    hidden = JourneyMap.objects.filter(team__workshop=workshop, scores_hidden=True).exists()
+    return {"hidden": hidden, "teams": teams}

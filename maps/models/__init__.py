@@ -35,8 +35,11 @@ from maps.models.journey_map import (
 )
 from maps.models.ledger import MotEvent, MotMatch
 from maps.models.plans import PlanNote, Reminder
+from maps.models.scores import SCORE_RANGE, OpportunityScore
 
 __all__ = [
+    "SCORE_RANGE",
+    "OpportunityScore",
     "BACKSTAGE_LANES",
     "CARD_TEXT_MAX",
     "CATALOGUE_LANES",

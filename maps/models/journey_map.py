@@ -108,6 +108,9 @@ class JourneyMap(models.Model):
     )
     # Emotion cards written now belong to this round (a facilitator opens the next one).
     scoring_round = models.PositiveSmallIntegerField(_("scoring round"), default=1, editable=False)
+    # Opportunity scores are being given privately (a workshop's scoring activity): the
+    # board shows how many scored, not the means, until they are revealed.
+    scores_hidden = models.BooleanField(default=False, editable=False)
     # Bumped in the transaction of every change; pushes carry it so clients notice a gap.
     seq = models.PositiveBigIntegerField(default=0, editable=False)
     # The read-only link of this one map (/v/m/<token>/), for a manager who needs no more.

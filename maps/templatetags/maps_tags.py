@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from maps import charts
+from maps import charts, scoring
 from maps import touchpoint_chart as touchpoint_chart_module
 from maps.forms import CLIENT_TOKEN
 from maps.models import SCALE_NOTE, Channel, EmotionCard
@@ -130,3 +130,19 @@ def emotion_summary(emotions) -> str:
     count = ngettext("%(n)d card", "%(n)d cards", len(scores)) % {"n": len(scores)}
     spread = f" ({signed(min(scores), 0)}…{signed(max(scores), 0)})" if len(scores) > 1 else ""
     return f"{mood(mean)} {signed(mean)} · {count}{spread}"
+
+
+@register.filter
+def matrix(priorities) -> str:
+    """The value × effort matrix as inline SVG (maps/scoring.py)."""
+    return charts.inline_svg(scoring.render_matrix(priorities, "svg"))
+
+
+@register.filter
+def matrix_digest(priorities) -> str:
+    return scoring.matrix_digest(priorities)
+
+
+@register.filter
+def matrix_words(priorities) -> str:
+    return scoring.describe(priorities)

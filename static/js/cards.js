@@ -19,6 +19,7 @@
     if (!copy) return;
     const tools = copy.firstElementChild;
     if (!card.classList.contains("lane-touchpoint")) tools.querySelector(".figures-edit").remove();
+    if (!card.classList.contains("lane-opportunity")) tools.querySelector(".score-edit").remove();
     let menu = tools.querySelector(".lane-move");
     if (card.dataset.lane === "unsorted") {
       // Not yet in a stage: one menu of every cell instead of the lane menu and ◀ ▶.
@@ -190,5 +191,23 @@
     if (!lastUndo || Date.now() > lastUndo.until) return;
     event.preventDefault();
     takeBack(lastUndo, document.querySelector("#toasts .toast.undo"));
+  });
+
+  // "Turn into a plan" in the value-for-effort ranking: the opportunity's plan form, opened
+  // and written with the opportunity's words, for the team to finish (owner, date).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-plan-for]");
+    if (!button) return;
+    const stub = document.getElementById("plan-add-" + button.dataset.planFor);
+    if (!stub) return;
+    stub.open = true;
+    setTimeout(() => {
+      const holder = document.getElementById("plan-add-" + button.dataset.planFor);
+      const what = holder && holder.querySelector("[name=what]");
+      if (!what) return;
+      if (!what.value) what.value = button.dataset.what;
+      holder.scrollIntoView({ block: "center" });
+      what.focus();
+    }, 50);
   });
 })();

@@ -201,6 +201,28 @@ def test_two_duplicates_are_merged_and_the_merge_is_undone_with_ctrl_z(page, liv
     assert a.joined == [] and Card.objects.filter(pk=b.pk).exists()
 
 
+def test_an_opportunity_is_scored_ranked_and_turned_into_a_plan(page, live_server, demo_map):
+    card = demo_map.cards.filter(lane=Lane.OPPORTUNITY).first()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
+    expect(page.locator("#priorities")).to_contain_text("아직 점수를 매긴 개선 기회가 없습니다")
+    card_button(page.locator(f"#card-{card.pk}"), "이 개선 기회에 점수 매기기: 가치와 노력").click()
+    form = page.locator(f"form#card-{card.pk}")
+    for name, value in (("customer_value", "5"), ("business_value", "3"), ("effort", "2")):
+        form.locator(f"input[name={name}][value='{value}']").check()
+    form.get_by_role("button", name="점수 저장").click()
+    expect(page.locator(f"article#card-{card.pk}")).to_contain_text(
+        "고객 5.0 · 사업 3.0 · 노력 2.0"
+    )
+    ranking = page.locator("#priorities")
+    expect(ranking.locator("table")).to_contain_text(card.text[:10])
+    image_drawn(ranking.locator("img"))
+    ranking.get_by_role("button", name="계획으로 만들기").click()
+    what = page.locator(f"#plan-add-{card.pk} [name=what]")
+    expect(what).to_be_focused()
+    expect(what).to_have_value(card.text)
+
+
 def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
     page, live_server, demo_map, artifacts
 ):

@@ -222,6 +222,14 @@ def flag_top_as_mot(workshop: Workshop, *, count: int, by: Author) -> None:
     _tell(workshop, by, grid=True, ranking=Lane.TOUCHPOINT)
 
 
+@action
+def hide_scores(workshop: Workshop, *, hidden: bool, by: Author) -> None:
+    """Opportunity scores given privately (each sees only their own) until they are revealed:
+    every team's cards and ranking follow."""
+    JourneyMap.objects.filter(team__workshop=workshop).update(scores_hidden=hidden)
+    _tell(workshop, by, grid=True, priorities=True)
+
+
 # Felt by whom ---------------------------------------------------------------------------------
 
 

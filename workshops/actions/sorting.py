@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import ngettext
 
 from maps import sorting
-from maps.models import Card, Lane
+from maps.models import Card, Lane, OpportunityScore
 from workshops import fragments, undo
 from workshops.access import Author
 from workshops.broadcast import Push, action, tell_room
@@ -45,3 +45,14 @@ def take_back(taken: Undo, *, by: Author) -> Push:
     stages = {stage for stage, _lane in cells if stage is not None}
     html = fragments.render(journey_map, cells=cells, stages=stages, plans=True, curve=True)
     return tell_room(journey_map, html, by=by.name)
+
+
+@action
+def score_opportunity(card: Card, *, by: Author, **scores) -> Push:
+    """One person's scores for an opportunity (again: they replace that person's last ones).
+    The card (its means, or how many scored while hidden) and the ranking go to the room."""
+    OpportunityScore.objects.update_or_create(
+        card=card, scorer=by.key, defaults={"journey_map": card.journey_map, **scores}
+    )
+    html = fragments.render(card.journey_map, cards=[card.pk], priorities=True)
+    return tell_room(card.journey_map, html, by=by.name)

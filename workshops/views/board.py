@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maps import followup
+from maps import followup, scoring
 from maps.board import Board, Ranking
 from maps.curve import CurveData
 from maps.forms import (
@@ -57,6 +57,7 @@ def board(request, map_id: int):
         "ready": room.ready_counts(workshop) if workshop else [],
         "lanes_form": MapLanesForm(journey_map=journey_map),
         "strengths": board.strengths,
+        "priorities": scoring.priorities(journey_map),
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)

@@ -82,6 +82,7 @@ def console_context(request, workshop: Workshop) -> dict:
         "statuses": overview.team_statuses(workshop),
         "private_form": PrivateWritingForm(),
         "max_scoring_rounds": MAX_SCORING_ROUNDS,
+        "scoring": overview.scoring_progress(workshop),
         "vote_form": VoteForm(initial={"dots": workshop.vote_dots}),
         "top_form": TopMotForm(),
         "step_forms": [

@@ -173,6 +173,16 @@ def mot_top(request, workshop):
     actions.flag_top_as_mot(workshop, count=form.cleaned_data["count"], by=author(request))
 
 
+@control()
+def scores_private(request, workshop):
+    actions.hide_scores(workshop, hidden=True, by=author(request))
+
+
+@control()
+def scores_reveal(request, workshop):
+    actions.hide_scores(workshop, hidden=False, by=author(request))
+
+
 # Felt by whom -----------------------------------------------------------------------------------
 
 

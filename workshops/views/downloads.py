@@ -12,7 +12,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maps import charts, exports, map_sheet, pdf, perspectives, portable, touchpoint_chart
+from maps import (
+    charts,
+    exports,
+    map_sheet,
+    pdf,
+    perspectives,
+    portable,
+    scoring,
+    touchpoint_chart,
+)
 from maps.curve import CurveData
 from workshops.access import get_map, limit_heavy, login_required
 
@@ -53,6 +62,21 @@ def curve_download(request, map_id: int, fmt: str):
     if request.GET.get("v"):
         return _shown(drawn, fmt)
     name = export_name(journey_map, _("emotion curve") + f".{fmt}")
+    return download(drawn, IMAGE_TYPES[fmt], name)
+
+
+@require_GET
+@login_required
+def priorities_download(request, map_id: int, fmt: str):
+    """The value × effort matrix (maps/scoring.py); nothing while scores are hidden."""
+    journey_map = get_map(request, map_id)
+    if journey_map.scores_hidden:
+        raise Http404
+    limit_heavy(request, "chart")
+    drawn = scoring.render_matrix(scoring.priorities(journey_map), fmt)
+    if request.GET.get("v"):
+        return _shown(drawn, fmt)
+    name = export_name(journey_map, _("value for effort") + f".{fmt}")
     return download(drawn, IMAGE_TYPES[fmt], name)
 
 

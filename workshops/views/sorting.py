@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpResponse
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_http_methods, require_POST
 
+from maps.models import Lane, OpportunityScore
+from maps.scoring import ScoreForm
 from maps.sorting import CardMergeForm
 from workshops import access, undo
 from workshops.access import author, get_map_for_edit, login_required
 from workshops.actions import sorting as actions
 from workshops.models import Area
-from workshops.views.answers import answer, offer_undo
+from workshops.views.answers import answer, offer_undo, part
 
 
 def _refused(form) -> HttpResponse:
@@ -43,3 +46,24 @@ def take_back(request, map_id: int, undo_id: int):
     journey_map = get_map_for_edit(request, map_id)
     taken = undo.find(journey_map, undo_id, author(request))
     return answer(request, journey_map, actions.take_back(taken, by=author(request)))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def card_score(request, map_id: int, card_id: int):
+    """One person's scores for an opportunity: value for the customer and the business, and
+    effort, 1–5 each (maps/scoring.py)."""
+    journey_map = get_map_for_edit(request, map_id, Area.OPPORTUNITY)
+    card = get_object_or_404(journey_map.cards, pk=card_id, lane=Lane.OPPORTUNITY)
+    mine = OpportunityScore.objects.filter(card=card, scorer=author(request).key).first()
+    template = "maps/score_form.html"
+    if request.method == "GET":
+        return part(
+            request, journey_map, template, {"form": ScoreForm(instance=mine), "card": card}
+        )
+    form = ScoreForm(request.POST, instance=mine)
+    if not form.is_valid():
+        return part(request, journey_map, template, {"form": form, "card": card}, status=422)
+    push = actions.score_opportunity(card, by=author(request), **form.cleaned_data)
+    return answer(request, journey_map, push)
