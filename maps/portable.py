@@ -125,3 +125,17 @@ def _by_pk(objects):
 
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def as_future_state(data: dict, title: str) -> dict:
+    """A current-state map's export as the start of its future state: the same persona,
+    stages and cards (MOTs still flagged, the moments to redesign), without what was felt,
+    measured, voted or planned, which the future map will have its own of."""
+    data = json.loads(json.dumps(data))
+    data["map"].update(title=title, map_type="future")
+    for stage in data["map"]["stages"]:
+        stage["emotions"] = []
+        for card in stage["cards"]:
+            card.update(emotions=[], plans=[], votes=0)
+            card.pop("figures", None)
+    return data

@@ -193,3 +193,32 @@ def test_a_day_in_the_life_has_time_of_day_stages_and_a_lane_outside_the_busines
     assert response.status_code == 422 and "우리 밖의 일" in response.content.decode()
     day.refresh_from_db()
     assert day.map_type == MapType.DAY_IN_LIFE
+
+
+def test_a_future_state_map_starts_from_the_current_one_and_compares_with_it(
+    editor_client, journey_map, stages
+):
+    from maps.models import ActionPlan, EmotionCard, JourneyMap, MapType
+
+    touchpoint = Card.objects.create(
+        stage=stages[1], lane=Lane.TOUCHPOINT, text="상담 대기", is_mot=True, votes=2
+    )
+    EmotionCard.objects.create(touchpoint=touchpoint, score=-2)
+    chance = Card.objects.create(stage=stages[1], lane=Lane.OPPORTUNITY, text="콜백 예약")
+    ActionPlan.objects.create(opportunity=chance, what="콜백 도입", owner="이")
+    response = editor_client.post(reverse("maps:future-state", args=[journey_map.pk]))
+    future = JourneyMap.objects.exclude(pk=journey_map.pk).get()
+    assert response.status_code == 302 and response["Location"] == future.get_absolute_url()
+    assert (future.map_type, future.continues) == (MapType.FUTURE, journey_map)
+    assert future.title.endswith("미래 상태")
+    copied = future.cards.get(text="상담 대기")
+    assert copied.is_mot and copied.votes == 0 and not copied.emotion_cards.exists()
+    assert not future.action_plans.exists()  # the current map's plans stay where they are
+    assert ActionPlan.objects.count() == 1
+    board = editor_client.get(future.get_absolute_url()).content.decode()
+    compare = f"/maps/{future.pk}/compare/?with=map:{journey_map.pk}"
+    assert compare in board
+    page = editor_client.get(compare)
+    assert page.status_code == 200 and journey_map.title in page.content.decode()
+    # Only from a current-state map.
+    assert editor_client.post(reverse("maps:future-state", args=[future.pk])).status_code == 404

@@ -34,7 +34,7 @@ def everything() -> str:
     maps = [
         portable.dumps(team.journey_map) for w in Workshop.objects.all() for team in w.teams.all()
     ]
-    maps.append(list(JourneyMap.objects.order_by("pk").values_list("scores_hidden", flat=True)))
+    maps.append(list(JourneyMap.objects.order_by("pk").values_list("pk", "scores_hidden")))
     maps.append(list(OpportunityScore.objects.values_list("card", "scorer", "effort")))
     workshops = list(
         Workshop.objects.values(
@@ -203,6 +203,7 @@ def map_requests(w) -> dict[str, tuple[str, dict | None]]:
         "maps:plan-delete": (reverse("maps:plan-delete", args=[m, w["plan"].pk]), {}),
         "maps:plans": (reverse("maps:plans", args=[m]), None),
         "maps:review-start": (reverse("maps:review-start", args=[m]), {}),
+        "maps:future-state": (reverse("maps:future-state", args=[m]), {}),
         # Giving out the owner's link is the editors' (the link itself: test_plans_followed.py).
         "maps:plan-owner-link": (reverse("maps:plan-owner-link", args=[m, w["plan"].pk]), None),
         "maps:card-dot": (reverse("maps:card-dot", args=[m, t.pk, "add"]), {}),
@@ -304,6 +305,7 @@ ALLOWED = {
     "maps:figures-import": WRITES,
     "maps:plan-owner-link": WRITES,
     "maps:review-start": {"facilitator"},
+    "maps:future-state": {"facilitator"},
 }
 # The gallery and the presentation open to participants only while the gallery is open
 # (tests/test_gallery.py); in this matrix it is closed.
@@ -374,7 +376,7 @@ MAP_URLS = [
     "maps:touchpoint-curve-png", "maps:figures-template", "maps:figures-import",
     "maps:figures-update", "maps:plans", "maps:plan-owner-link", "maps:review-start",
     "maps:compare-pdf", "maps:export-cards", "maps:export-cards-csv", "maps:card-merge",
-    "maps:lanes-update", "maps:card-score", "maps:priorities-svg",
+    "maps:lanes-update", "maps:card-score", "maps:priorities-svg", "maps:future-state",
 ]  # fmt: skip
 
 

@@ -35,6 +35,7 @@ map_patterns = [
     path("<int:map_id>/share/rotate/", board.share_rotate, name="share-rotate"),
     path("<int:map_id>/details/", board.details_update, name="details-update"),
     path("<int:map_id>/lanes/", board.lanes_update, name="lanes-update"),
+    path("<int:map_id>/future/", versions.future_state, name="future-state"),
     path("<int:map_id>/persona/", board.persona_update, name="persona-update"),
     path("<int:map_id>/stages/add/", board.stage_add, name="stage-add"),
     path("<int:map_id>/stages/<int:stage_id>/rename/", board.stage_rename, name="stage-rename"),

@@ -34,6 +34,18 @@ def copy_example(example: examples.Example, *, by: Author) -> JourneyMap:
 
 
 @action
+def start_future_state(journey_map: JourneyMap, *, by: Author) -> JourneyMap:
+    """A future-state map started from this current-state one, linked to it (its open plans
+    show there as last time's, and the compare page sets the two side by side)."""
+    title = (journey_map.title[:180] + " · " + _("future state"))[:200]
+    data = portable.as_future_state(portable.dump(journey_map), title)
+    future = importing.load(data, user=by.user)
+    future.continues = journey_map
+    future.save(update_fields=["continues"])
+    return future
+
+
+@action
 def decide_mot_match(*, channel: str, text: str, decision: str, by: Author) -> None:
     """The ledger page alone shows it: nothing to push to a room."""
     mot_ledger.decide(channel, text, decision, by_name=by.name)

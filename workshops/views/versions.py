@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from maps import changes, charts, curve, portable
 from maps.curve import CurveData
 from maps.forms import MapVersionForm
-from maps.models import JourneyMap
+from maps.models import JourneyMap, MapType
 from workshops.access import (
     author,
     editable_maps,
@@ -56,6 +56,21 @@ def review_start(request, map_id: int):
     if request.htmx:  # the header and curve came with the push; the page moves on
         response = HttpResponse(headers={"HX-Redirect": response["Location"]})
     return response
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def future_state(request, map_id: int):
+    """Start this current-state map's future state, then open it."""
+    journey_map = get_map_for_edit(request, map_id)
+    require_editor(request)  # a new map is the map owners' call
+    if journey_map.map_type != MapType.CURRENT:
+        raise Http404
+    future = actions.start_future_state(journey_map, by=author(request))
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": future.get_absolute_url()})
+    return redirect(future)
 
 
 def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
