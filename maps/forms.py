@@ -12,6 +12,8 @@ from maps import importing, presets
 from maps.models import (
     CARD_TEXT_MAX,
     CATALOGUE_LANES,
+    CUSTOM_LANE_NAME_MAX,
+    CUSTOM_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -338,15 +340,28 @@ class MapLanesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.journey_map = journey_map
         self.fields["lanes"].initial = journey_map.extra_lanes
+        for n, lane in enumerate(CUSTOM_LANES, start=1):
+            self.fields[lane.value] = forms.CharField(
+                label=_("Own lane %(n)d") % {"n": n},
+                max_length=CUSTOM_LANE_NAME_MAX,
+                required=False,
+                initial=journey_map.custom_lanes.get(lane.value, ""),
+            )
         self.hiding = 0
+
+    def own_lanes(self):
+        return [self[lane.value] for lane in CUSTOM_LANES]
 
     def clean(self):
         data = super().clean()
         chosen = data.get("lanes") or []
-        off = [lane for lane in self.journey_map.extra_lanes if lane not in chosen]
+        named = {lane.value: data[lane.value] for lane in CUSTOM_LANES if data.get(lane.value)}
+        data["custom_lanes"] = named
+        was = [*self.journey_map.extra_lanes, *self.journey_map.custom_lanes]
+        off = [lane for lane in was if lane not in chosen and lane not in named]
         self.hiding = self.journey_map.cards_in_lanes(off) if off else 0
         if self.hiding and not data.get("confirm"):
-            names = ", ".join(str(Lane(lane).label) for lane in off)
+            names = ", ".join(self.journey_map.lane_name(lane) for lane in off)
             raise forms.ValidationError(
                 ngettext(
                     "%(lanes)s hold %(n)d card: turned off, it is hidden (not deleted) until "

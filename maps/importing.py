@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from maps.models import (
     CARD_TEXT_MAX,
     CATALOGUE_LANES,
+    CUSTOM_LANE_NAME_MAX,
+    CUSTOM_LANES,
     MAX_CARDS,
     MAX_EMOTION_CARDS,
     MAX_STAGES,
@@ -136,6 +138,7 @@ def check(data) -> ImportedMap:
         fields = _fields(_object(source["persona"], "map.persona"), PERSONA_FIELDS, "map.persona")
         result.persona = _valid(Persona(**fields), "map.persona")
     result.journey_map.extra_lanes = _extra_lanes(source.get("extra_lanes", []))
+    result.journey_map.custom_lanes = _custom_lanes(source.get("custom_lanes", {}))
     lanes = set(result.journey_map.lanes)
     for s, raw_stage in enumerate(stages):
         _stage(result, s, _object(raw_stage, f"map.stages[{s}]"), lanes)
@@ -162,6 +165,23 @@ def _extra_lanes(value) -> list[str]:
     return [lane for lane in catalogue if lane in value]
 
 
+def _custom_lanes(value) -> dict:
+    """{"custom1": "a name", …}: a map's own lanes, each named in at most 40 characters."""
+    keys = [lane.value for lane in CUSTOM_LANES]
+    if not isinstance(value, dict) or any(key not in keys for key in value):
+        message = _("map.custom_lanes: expected names for these lanes: %(lanes)s.")
+        raise ImportProblem(message % {"lanes": ", ".join(keys)})
+    names = {}
+    for key in keys:
+        if key in value:
+            name = _typed(value[key], str, f"map.custom_lanes.{key}").strip()
+            if not name or len(name) > CUSTOM_LANE_NAME_MAX:
+                message = _("map.custom_lanes.%(key)s: a name of 1 to %(n)d characters.")
+                raise ImportProblem(message % {"key": key, "n": CUSTOM_LANE_NAME_MAX})
+            names[key] = name
+    return names
+
+
 def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
     where = f"map.stages[{s}]"
     name = _fields(data, ["name"], where, required=["name"])["name"]
@@ -180,7 +200,7 @@ def _stage(result: ImportedMap, s: int, data: dict, lanes: set) -> None:
                 _("%(where)s: a card of a stage has a lane (unsorted cards go in map.unsorted).")
                 % {"where": where_card}
             )
-        if fields["lane"] in CATALOGUE_LANES and fields["lane"] not in lanes:
+        if fields["lane"] in (*CATALOGUE_LANES, *CUSTOM_LANES) and fields["lane"] not in lanes:
             raise ImportProblem(
                 _("%(where)s: lane “%(lane)s” is not among the map's extra_lanes.")
                 % {"where": where_card, "lane": Lane(fields["lane"]).label}

@@ -78,6 +78,7 @@ def dump(journey_map: JourneyMap) -> dict:
             **_values(journey_map, MAP_FIELDS),
             # Lanes added from the catalogue, only when there are some.
             **({"extra_lanes": journey_map.extra_lanes} if journey_map.extra_lanes else {}),
+            **({"custom_lanes": journey_map.custom_lanes} if journey_map.custom_lanes else {}),
             "persona": _values(persona, PERSONA_FIELDS) if persona else None,
             "stages": stages,
             # Cards not sorted yet, only when there are some (older files stay as they were).

@@ -44,7 +44,7 @@ def merge_refusal(kept: Card, others: list[Card]) -> str:
         if held:
             return _("“%(card)s” holds what %(lane)s cannot: %(held)s.") % {
                 "card": card.text[:40],
-                "lane": Lane(kept.lane).label,
+                "lane": kept.journey_map.lane_name(kept.lane),
                 "held": ", ".join(held),
             }
     measured = TouchpointFigures.objects.filter(touchpoint__in=[kept, *others])
@@ -103,7 +103,8 @@ class CardMoveForm(forms.Form):
         self.card = card
         self.fields["stage"].queryset = card.journey_map.stages.all()
         lanes = [*card.journey_map.lanes, Lane.UNSORTED]
-        self.fields["lane"].choices = [(lane.value, lane.label) for lane in lanes]
+        name = card.journey_map.lane_name
+        self.fields["lane"].choices = [(lane.value, name(lane)) for lane in lanes]
 
     def clean(self):
         data = super().clean()

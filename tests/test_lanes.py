@@ -222,3 +222,27 @@ def test_a_future_state_map_starts_from_the_current_one_and_compares_with_it(
     assert page.status_code == 200 and journey_map.title in page.content.decode()
     # Only from a current-state map.
     assert editor_client.post(reverse("maps:future-state", args=[future.pk])).status_code == 404
+
+
+def test_a_map_names_lanes_of_its_own(editor_client, journey_map, stages):
+    response = set_lanes(editor_client, journey_map, custom1="경쟁사 비교", custom2="  ")
+    assert response.status_code == 200
+    journey_map.refresh_from_db()
+    assert journey_map.custom_lanes == {"custom1": "경쟁사 비교"}
+    board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert labels(board)[-1] == "custom1" and "경쟁사 비교" in board
+    Card.objects.create(stage=stages[0], lane=Lane.CUSTOM1, text="A사는 무료 배송")
+    warned = set_lanes(editor_client, journey_map)  # the name cleared: the lane goes
+    assert warned.status_code == 422 and "경쟁사 비교" in warned.content.decode()
+    data = portable.dump(journey_map)
+    assert data["map"]["custom_lanes"] == {"custom1": "경쟁사 비교"}
+    copy = importing.load(json.loads(json.dumps(data)))
+    assert copy.lane_name(Lane.CUSTOM1) == "경쟁사 비교" and portable.dump(copy) == data
+    rows = list(map_sheet.rows(Board.load(copy)))
+    assert rows[0][1] == "경쟁사 비교"
+    for bad in ({"custom9": "x"}, {"custom1": ""}, {"custom1": "가" * 41}, ["custom1"]):
+        data["map"]["custom_lanes"] = bad
+        with pytest.raises(importing.ImportProblem, match="custom_lanes"):
+            importing.load(data)
+    too_long = set_lanes(editor_client, journey_map, custom1="가" * 41, confirm="on")
+    assert too_long.status_code == 422

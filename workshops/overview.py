@@ -100,7 +100,7 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
         status = TeamStatus(
             team=team,
             members=members[team.pk],
-            lane_counts=[(lane.label, lanes[map_id, lane]) for lane in open_lanes],
+            lane_counts=[(journey_map.lane_name(lane), lanes[map_id, lane]) for lane in open_lanes],
             emotions=emotions.get(map_id, 0) if Area.EMOTION in focus else None,
             hidden=hidden[map_id],
             top=top[map_id][:3],

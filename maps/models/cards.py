@@ -181,7 +181,7 @@ class Card(models.Model):
         return gettext(
             "%(lane)s cannot hold what hangs from this card: %(held)s. Take that off first, "
             "or leave the card in its lane."
-        ) % {"lane": Lane(lane).label, "held": ", ".join(held)}
+        ) % {"lane": self.journey_map.lane_name(lane), "held": ", ".join(held)}
 
     def move_to(self, stage: Stage | None, position: int, lane: str | None = None) -> None:
         """Move to `position` (clamped) in `stage` and `lane` (by default its own), or into

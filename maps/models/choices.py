@@ -41,6 +41,12 @@ class Lane(models.TextChoices):
     STRENGTH = "strength", _("Strengths")
     EVIDENCE = "evidence", _("Evidence and quotes")
     DEPARTMENT = "department", _("Responsible department")
+    # Up to five lanes a map names itself (JourneyMap.custom_lanes holds the names).
+    CUSTOM1 = "custom1", _("Own lane 1")
+    CUSTOM2 = "custom2", _("Own lane 2")
+    CUSTOM3 = "custom3", _("Own lane 3")
+    CUSTOM4 = "custom4", _("Own lane 4")
+    CUSTOM5 = "custom5", _("Own lane 5")
     # Not a row of the grid: the map's unsorted area, where cards are written freely before
     # they are sorted into a stage and lane (a card there has no stage).
     UNSORTED = "unsorted", _("Unsorted")
@@ -52,6 +58,8 @@ BACKSTAGE_LANES = [Lane.STAFF, Lane.SYSTEM, Lane.SUPPORT, Lane.POLICY]
 # The front lanes a map type brings with it.
 TYPE_LANES = {MapType.BLUEPRINT: [Lane.PHYSICAL], MapType.DAY_IN_LIFE: [Lane.OUTSIDE]}
 CATALOGUE_LANES = [Lane.GOAL, Lane.NEEDS, Lane.STRENGTH, Lane.EVIDENCE, Lane.DEPARTMENT]
+CUSTOM_LANES = [Lane.CUSTOM1, Lane.CUSTOM2, Lane.CUSTOM3, Lane.CUSTOM4, Lane.CUSTOM5]
+CUSTOM_LANE_NAME_MAX = 40
 # Where each front lane sits on the board when the map has it.
 LANE_ORDER = [
     Lane.PHYSICAL,
@@ -66,6 +74,7 @@ LANE_ORDER = [
     Lane.OPPORTUNITY,
     Lane.EVIDENCE,
     Lane.DEPARTMENT,
+    *CUSTOM_LANES,
 ]
 
 

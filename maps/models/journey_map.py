@@ -72,6 +72,8 @@ class JourneyMap(models.Model):
     )
     # Lanes added from the catalogue (choices.CATALOGUE_LANES); the board places them.
     extra_lanes = models.JSONField(_("added lanes"), default=list, blank=True)
+    # Lanes the map names itself: {"custom1": "경쟁사 비교", …} (choices.CUSTOM_LANES).
+    custom_lanes = models.JSONField(_("own lanes"), default=dict, blank=True)
     persona = models.ForeignKey(
         Persona,
         verbose_name=_("persona"),
@@ -173,9 +175,14 @@ class JourneyMap(models.Model):
     def lanes(self) -> list[Lane]:
         """The rows of this map's board: the usual five, those it added from the catalogue
         in their places, and a blueprint's backstage lanes."""
-        own = {*FRONT_LANES, *self.extra_lanes, *TYPE_LANES.get(self.map_type, [])}
+        own = {*FRONT_LANES, *self.extra_lanes, *self.custom_lanes}
+        own.update(TYPE_LANES.get(self.map_type, []))
         front = [lane for lane in LANE_ORDER if lane in own]
         return front + BACKSTAGE_LANES if self.map_type == MapType.BLUEPRINT else front
+
+    def lane_name(self, lane: str) -> str:
+        """A lane as this map calls it: its own name for an own lane."""
+        return self.custom_lanes.get(lane) or str(Lane(lane).label)
 
     def cards_in_lanes(self, lanes) -> int:
         """How many cards (private ones too) sit in `lanes`: turning them off hides that many."""

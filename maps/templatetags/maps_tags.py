@@ -146,3 +146,9 @@ def matrix_digest(priorities) -> str:
 @register.filter
 def matrix_words(priorities) -> str:
     return scoring.describe(priorities)
+
+
+@register.filter
+def lane_name(lane, journey_map) -> str:
+    """A lane as its map calls it (a map's own lanes have the names it gave them)."""
+    return journey_map.lane_name(lane) if journey_map else str(lane.label)

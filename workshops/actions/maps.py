@@ -99,10 +99,11 @@ def edit_details(journey_map: JourneyMap, *, by: Author, **changes) -> Push:
 
 
 @action
-def set_lanes(journey_map: JourneyMap, lanes: list[str], *, by: Author) -> Push:
-    """The lanes the map adds from the catalogue; every screen redraws the grid."""
-    journey_map.extra_lanes = lanes
-    journey_map.save(update_fields=["extra_lanes", "updated_at"])
+def set_lanes(journey_map: JourneyMap, lanes: list[str], custom_lanes: dict, *, by: Author) -> Push:
+    """The lanes the map adds from the catalogue and those it names itself; every screen
+    redraws the grid."""
+    journey_map.extra_lanes, journey_map.custom_lanes = lanes, custom_lanes
+    journey_map.save(update_fields=["extra_lanes", "custom_lanes", "updated_at"])
     html = fragments.render(journey_map, grid=True, lanes=True)
     return tell_room(journey_map, html, by=by.name)
 

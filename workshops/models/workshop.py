@@ -16,6 +16,7 @@ from maps import importing
 from maps.models import (
     BACKSTAGE_LANES,
     CATALOGUE_LANES,
+    CUSTOM_LANES,
     NAME_MAX,
     Card,
     EmotionCard,
@@ -67,7 +68,8 @@ class Area(models.TextChoices):
     def for_lane(cls, lane: str) -> Area:
         if lane in (*BACKSTAGE_LANES, Lane.PHYSICAL):
             return cls.BACKSTAGE
-        return cls.MORE_LANES if lane in (*CATALOGUE_LANES, Lane.OUTSIDE) else cls(lane)
+        more = (*CATALOGUE_LANES, *CUSTOM_LANES, Lane.OUTSIDE)
+        return cls.MORE_LANES if lane in more else cls(lane)
 
     @classmethod
     def opening(cls, lane: str) -> list[Area]:

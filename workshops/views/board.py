@@ -113,7 +113,8 @@ def lanes_update(request, map_id: int):
     if not form.is_valid():
         context = {"form": form, "open": True, "confirming": form.hiding}
         return part(request, journey_map, template, context, status=422)
-    push = actions.set_lanes(journey_map, form.cleaned_data["lanes"], by=author(request))
+    data = form.cleaned_data
+    push = actions.set_lanes(journey_map, data["lanes"], data["custom_lanes"], by=author(request))
     form = MapLanesForm(journey_map=journey_map)
     primary = fresh(request, journey_map, template, form=form)
     return answer(request, journey_map, push, primary=primary)
