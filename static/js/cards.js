@@ -195,19 +195,27 @@
 
   // "Turn into a plan" in the value-for-effort ranking: the opportunity's plan form, opened
   // and written with the opportunity's words, for the team to finish (owner, date).
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest && event.target.closest("[data-plan-for]");
-    if (!button) return;
-    const stub = document.getElementById("plan-add-" + button.dataset.planFor);
+  // With several ticked, each one's form opens and the first takes the focus.
+  function openPlan(cardId, words, focus) {
+    const stub = document.getElementById("plan-add-" + cardId);
     if (!stub) return;
     stub.open = true;
     setTimeout(() => {
-      const holder = document.getElementById("plan-add-" + button.dataset.planFor);
+      const holder = document.getElementById("plan-add-" + cardId);
       const what = holder && holder.querySelector("[name=what]");
       if (!what) return;
-      if (!what.value) what.value = button.dataset.what;
+      if (!what.value) what.value = words;
+      if (!focus) return;
       holder.scrollIntoView({ block: "center" });
       what.focus();
     }, 50);
+  }
+  document.addEventListener("click", (event) => {
+    const one = event.target.closest && event.target.closest("[data-plan-for]");
+    if (one) openPlan(one.dataset.planFor, one.dataset.what, true);
+    const many = event.target.closest && event.target.closest("[data-plans-for-picked]");
+    if (!many) return;
+    const ticked = [...document.querySelectorAll("#priorities [data-plan-pick]:checked")];
+    ticked.forEach((box, i) => openPlan(box.dataset.planPick, box.dataset.what, i === 0));
   });
 })();

@@ -202,10 +202,20 @@ def test_two_duplicates_are_merged_and_the_merge_is_undone_with_ctrl_z(page, liv
 
 
 def test_an_opportunity_is_scored_ranked_and_turned_into_a_plan(page, live_server, demo_map):
-    card = demo_map.cards.filter(lane=Lane.OPPORTUNITY).first()
+    from maps.models import OpportunityScore
+
+    card, other = demo_map.cards.filter(lane=Lane.OPPORTUNITY)[:2]
     log_in(page, live_server)
     page.goto(f"{live_server.url}/maps/{demo_map.pk}/")
     expect(page.locator("#priorities")).to_contain_text("아직 점수를 매긴 개선 기회가 없습니다")
+    OpportunityScore.objects.create(
+        journey_map=demo_map,
+        card=other,
+        scorer="u0",
+        customer_value=2,
+        business_value=2,
+        effort=5,
+    )
     card_button(page.locator(f"#card-{card.pk}"), "이 개선 기회에 점수 매기기: 가치와 노력").click()
     form = page.locator(f"form#card-{card.pk}")
     for name, value in (("customer_value", "5"), ("business_value", "3"), ("effort", "2")):
@@ -217,10 +227,15 @@ def test_an_opportunity_is_scored_ranked_and_turned_into_a_plan(page, live_serve
     ranking = page.locator("#priorities")
     expect(ranking.locator("table")).to_contain_text(card.text[:10])
     image_drawn(ranking.locator("img"))
-    ranking.get_by_role("button", name="계획으로 만들기").click()
+    expect(ranking.locator("tbody tr")).to_have_count(2)  # the other, scored meanwhile, below
+    ranking.get_by_role("button", name="계획으로 만들기").first.click()
     what = page.locator(f"#plan-add-{card.pk} [name=what]")
     expect(what).to_be_focused()
     expect(what).to_have_value(card.text)
+    # Several at once: each chosen opportunity's plan form opens, written with its words.
+    ranking.locator("[data-plan-pick]").nth(1).check()
+    ranking.get_by_role("button", name="고른 기회를 계획으로 만들기").click()
+    expect(page.locator(f"#plan-add-{other.pk} [name=what]")).to_have_value(other.text)
 
 
 def test_the_curve_redraws_after_an_emotion_card_and_the_pdf_downloads(
