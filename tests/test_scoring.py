@@ -141,6 +141,9 @@ def test_the_facilitator_runs_private_scoring_and_reveals_the_means(workshop, jo
     assert "2명 채점, 공개 후에 보입니다" in board and "고객 4.0" not in board
     console = editor_client.get(reverse("workshops:console", args=[workshop.pk])).content
     assert "팀 A: 2명이 1개 채점" in console.decode()
+    # The team cards, which the console re-reads every few seconds, count it too.
+    teams = editor_client.get(reverse("workshops:teams", args=[workshop.pk])).content.decode()
+    assert "2명이 개선 기회 1개를 채점했습니다" in teams
     reveal = reverse("workshops:control-scores-reveal", args=[workshop.pk])
     assert editor_client.post(reveal, **HTMX).status_code == 200
     board = member.get(reverse("maps:board", args=[journey_map.pk])).content.decode()

@@ -29,6 +29,9 @@ class TeamStatus:
     checklist: list[tuple[str, bool]] = field(default_factory=list)
     plans: int | None = 0
     plans_incomplete: int = 0
+    # Opportunity scoring: how many people scored, and how many opportunities.
+    scorers: int = 0
+    scored: int = 0
 
     @property
     def last_activity(self):
@@ -92,6 +95,12 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
             journey_map__in=map_ids, lane=workshop.vote_lane, votes__gt=0
         ).order_by("-votes", "id"):
             top[card.journey_map_id].append(card)
+    scoring = {
+        row["journey_map"]: row
+        for row in OpportunityScore.objects.filter(journey_map__in=map_ids)
+        .values("journey_map")
+        .annotate(people=Count("scorer", distinct=True), cards=Count("card", distinct=True))
+    }
     statuses = []
     for team in teams:
         map_id = team.journey_map_id
@@ -106,6 +115,8 @@ def team_statuses(workshop: Workshop) -> list[TeamStatus]:
             top=top[map_id][:3],
             plans=plan_counts.get(map_id, 0) if Area.PLAN in focus else None,
             plans_incomplete=vague_plans.get(map_id, 0),
+            scorers=scoring[map_id]["people"] if map_id in scoring else 0,
+            scored=scoring[map_id]["cards"] if map_id in scoring else 0,
         )
         if Area.SETUP in focus:
             status.checklist = setup_checklist(journey_map, stage_counts.get(map_id, 0))
