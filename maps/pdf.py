@@ -25,7 +25,7 @@ def document_context(journey_map, *, team: str = "") -> dict:
         "board": board,
         "curve": CurveData.from_board(board),
         "strengths": board.strengths,
-        "priorities": [] if journey_map.scores_hidden else scoring.priorities(journey_map),
+        "priorities": [] if journey_map.scores_hidden else scoring.priorities_on(board),
         "team": team,
         "printing": True,
         "printed_at": timezone.localtime(),

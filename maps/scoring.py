@@ -23,13 +23,28 @@ class Priority:
     scored: Scored
 
 
-def priorities(journey_map: JourneyMap, scored: dict[int, Scored] | None = None) -> list:
+def priorities(journey_map: JourneyMap) -> list:
     """The scored opportunities, best value for effort first (then value, then dots)."""
-    scored = means(journey_map) if scored is None else scored
+    scored = means(journey_map)
     cards = journey_map.cards.filter(lane=Lane.OPPORTUNITY, pk__in=list(scored))
-    ranked = [Priority(card, scored[card.pk]) for card in cards.select_related("stage")]
+    return _ranked([Priority(card, scored[card.pk]) for card in cards.select_related("stage")])
+
+
+def priorities_on(board) -> list:
+    """The same, read off a loaded board (no query): the board page and the PDF."""
+    rows = []
+    for column in board.columns:
+        for cell in column.cells:
+            for card in cell.cards if cell.lane == Lane.OPPORTUNITY else ():
+                if card.scored:
+                    card.stage = column.stage  # known already: the ranking names it
+                    rows.append(Priority(card, card.scored))
+    return _ranked(rows)
+
+
+def _ranked(rows: list) -> list:
     return sorted(
-        ranked,
+        rows,
         key=lambda p: (-p.scored.value_for_effort, -p.scored.value, -p.card.votes, p.card.pk),
     )
 

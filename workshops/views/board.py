@@ -57,7 +57,7 @@ def board(request, map_id: int):
         "ready": room.ready_counts(workshop) if workshop else [],
         "lanes_form": MapLanesForm(journey_map=journey_map),
         "strengths": board.strengths,
-        "priorities": scoring.priorities(journey_map),
+        "priorities": scoring.priorities_on(board),
     }
     if workshop is not None and workshop.vote_lane:
         context["ranking"] = Ranking.load(journey_map, workshop.vote_lane)
