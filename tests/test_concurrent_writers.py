@@ -58,6 +58,18 @@ def test_twenty_writers_at_once_all_land(daphne, django_user_model):
     assert "database is locked" not in daphne.log()
 
 
+def _editors(daphne, django_user_model, journey_map, prefix: str, count: int = 2) -> list:
+    """`count` people with the map's board open through the real server."""
+    editors = []
+    for n in range(count):
+        client = Client()
+        client.force_login(django_user_model.objects.create_user(f"{prefix}{n}", is_staff=True))
+        editor = Editor(daphne, client.cookies["sessionid"].value)
+        editor.open_board(journey_map.pk)
+        editors.append(editor)
+    return editors
+
+
 def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
     daphne, django_user_model
 ):
@@ -71,13 +83,7 @@ def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
         )
         for n in range(4)
     ]
-    editors = []
-    for n in range(2):
-        client = Client()
-        client.force_login(django_user_model.objects.create_user(f"s{n}", is_staff=True))
-        editor = Editor(daphne, client.cookies["sessionid"].value)
-        editor.open_board(journey_map.pk)
-        editors.append(editor)
+    editors = _editors(daphne, django_user_model, journey_map, "s")
     places = [(stage.pk, lane) for stage in stages[:2] for lane in ("thought", "pain_point")]
     places.append(("", "unsorted"))
     statuses: Counter = Counter()
@@ -121,13 +127,7 @@ def test_two_people_merging_overlapping_cards_at_once_keep_every_text_once(
         Card.objects.create(stage=stage, lane=Lane.THOUGHT, text=text, position=n)
         for n, text in enumerate(texts)
     )
-    editors = []
-    for n in range(2):
-        client = Client()
-        client.force_login(django_user_model.objects.create_user(f"m{n}", is_staff=True))
-        editor = Editor(daphne, client.cookies["sessionid"].value)
-        editor.open_board(journey_map.pk)
-        editors.append(editor)
+    editors = _editors(daphne, django_user_model, journey_map, "m")
     statuses: list = []
     start = threading.Barrier(2)
 
