@@ -61,7 +61,6 @@ class Area(models.TextChoices):
     OPPORTUNITY = "opportunity", _("Opportunities")
     PLAN = "plan", _("Action plans")
     BACKSTAGE = "backstage", _("Blueprint lanes (evidence, backstage)")
-    # The lanes a map adds from the catalogue: goals, needs, strengths, evidence, departments.
     MORE_LANES = "more_lanes", _("Added lanes (goals, strengths…)")
 
     @classmethod
@@ -73,11 +72,10 @@ class Area(models.TextChoices):
 
     @classmethod
     def opening(cls, lane: str) -> list[Area]:
-        """The areas any of which lets a card be written in `lane`: the unsorted area is open
-        whenever a lane of cards is (and private with them)."""
+        """The areas any of which opens `lane`; the unsorted area opens with any lane of cards."""
         if lane == Lane.UNSORTED:
-            cards = [cls.ACTION, cls.TOUCHPOINT, cls.THOUGHT, cls.PAIN_POINT, cls.OPPORTUNITY]
-            return [*cards, cls.BACKSTAGE, cls.MORE_LANES]
+            skip = (cls.SETUP, cls.STAGES, cls.MOT, cls.EMOTION, cls.PLAN)
+            return [area for area in cls if area not in skip]
         return [cls.for_lane(lane)]
 
 
