@@ -5,6 +5,9 @@ every card lands, in a dense order, and no request fails."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 import threading
 from collections import Counter
 
@@ -70,6 +73,56 @@ def _editors(daphne, django_user_model, journey_map, prefix: str, count: int = 2
     return editors
 
 
+class Screen:
+    """A third person's board, kept by its socket alone: each push replaces the cells it
+    carries, in the order of its sequence number, as static/js/live.js does."""
+
+    CELL = re.compile(r'<div class="cards" id="cards-([^"]*)"')
+    CARD = re.compile(r'<article id="card-(\d+)"')
+
+    def __init__(self, daphne, session: str, map_id: int):
+        from websockets.sync.client import connect
+
+        self.held = contextlib.ExitStack()  # closed, with the socket, in cells()
+        self.socket = self.held.enter_context(
+            connect(
+                f"ws://127.0.0.1:{daphne.port}/ws/maps/{map_id}/",
+                origin=daphne.url,
+                additional_headers={"Cookie": f"sessionid={session}"},
+            )
+        )
+        self.pushes: list[tuple[int, str]] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                frame = json.loads(self.socket.recv())
+                if frame.get("type") == "push":
+                    self.pushes.append((frame["seq"], frame["html"]))
+        except Exception:  # closed at the end of the test
+            return
+
+    def cells(self, until_seq: int) -> dict[str, list[int]]:
+        """Every cell the pushes showed, as the last push to show it left it."""
+        import time
+
+        for _ in range(100):
+            if self.pushes and max(seq for seq, _html in self.pushes) >= until_seq:
+                break
+            time.sleep(0.05)
+        shown: dict[str, list[int]] = {}
+        for _seq, html in sorted(self.pushes):
+            starts = [(m.start(), m.group(1)) for m in self.CELL.finditer(html)]
+            for (start, cell), (end, _next) in zip(
+                starts, [*starts[1:], (len(html), "")], strict=True
+            ):
+                shown[cell] = [int(pk) for pk in self.CARD.findall(html[start:end])]
+        self.held.close()
+        return shown
+
+
 def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
     daphne, django_user_model
 ):
@@ -84,6 +137,9 @@ def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
         for n in range(4)
     ]
     editors = _editors(daphne, django_user_model, journey_map, "s")
+    watcher = Client()
+    watcher.force_login(django_user_model.objects.create_user("watcher", is_staff=True))
+    screen = Screen(daphne, watcher.cookies["sessionid"].value, journey_map.pk)
     places = [(stage.pk, lane) for stage in stages[:2] for lane in ("thought", "pain_point")]
     places.append(("", "unsorted"))
     statuses: Counter = Counter()
@@ -112,6 +168,13 @@ def test_two_people_sorting_the_same_cards_at_once_lose_and_double_nothing(
     assert sum(len(positions) for positions in cells.values()) == 4
     for positions in cells.values():
         assert sorted(positions) == list(range(len(positions)))
+    # The screen that only listened shows every cell as the database has it.
+    journey_map.refresh_from_db()
+    shown = screen.cells(until_seq=journey_map.seq)
+    for stage_id, lane in [(s, lane) for s, lane in places]:
+        key = f"{stage_id}-{lane}"
+        ordered = Card.objects.filter(journey_map=journey_map, stage_id=stage_id or None, lane=lane)
+        assert shown.get(key, []) == list(ordered.order_by("position").values_list("pk", flat=True))
 
 
 def test_two_people_merging_overlapping_cards_at_once_keep_every_text_once(
