@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from maps.models import Card, EmotionCard, Lane
+from maps.models import Card, EmotionCard, Lane, OpportunityScore
 from tests.conftest import load_demo
 from tests.e2e.conftest import watch
 from workshops.models import Workshop
@@ -34,6 +34,18 @@ def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live
     load_demo()
     team = Workshop.objects.get().teams.first()
     stages = list(team.journey_map.stages.all())
+    # A scored opportunity: its ranking (a wide table) must not widen the page either.
+    chance = Card.objects.create(
+        stage=stages[0], lane=Lane.OPPORTUNITY, text="첫 투자 후 3일 안에 안내 전화를 드린다"
+    )
+    OpportunityScore.objects.create(
+        journey_map=team.journey_map,
+        card=chance,
+        scorer="u0",
+        customer_value=4,
+        business_value=3,
+        effort=2,
+    )
     page, errors = open_as_member(
         browser,
         live_server,
@@ -43,6 +55,7 @@ def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live
         has_touch=True,
     )
     assert page.evaluate("document.documentElement.scrollWidth") == 390
+    expect(page.locator("#priorities table")).to_contain_text("안내 전화")
     switch = page.locator("#stage-switch button")
     expect(switch).to_have_count(len(stages))
     expect(switch.nth(2)).to_have_text(stages[2].name)
