@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -201,3 +202,54 @@ async def test_a_layer_reconnect_race_closes_try_again_later(
     else:
         with pytest.raises(RuntimeError, match="something else"):
             await communicator.connect()
+
+
+async def frames_within(communicator, seconds: float) -> list[str]:
+    """The types of every frame that arrives within `seconds`."""
+    kinds = []
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        # receive_from's timeout would cancel the application: look before reading
+        if not await communicator.receive_nothing(timeout=0.05, interval=0.01):
+            kinds.append(json.loads(await communicator.receive_from())["type"])
+    return kinds
+
+
+@pytest.mark.parametrize(
+    ("echo", "pings_before_paused"),
+    [("refused", 1), ("not taken", 1), ("late", 2)],
+)
+async def test_paused_when_the_layer_is_away_not_when_one_echo_is_late(
+    django_user_model, monkeypatch, echo, pings_before_paused
+):
+    """A refused or hanging send is the layer away: "paused" at once. An echo sent but not
+    heard in time is a busy process: only the second late one in a row says "paused"."""
+    from channels.layers import get_channel_layer
+
+    from workshops import guards
+
+    monkeypatch.setattr(guards, "ECHO_WAIT", 0.3)
+    journey_map, _user, cookie = await make_map_and_editor(django_user_model)
+    layer = get_channel_layer()
+    send = layer.send
+
+    async def troubled(channel, message):
+        if message.get("type") != "room.echo":
+            return await send(channel, message)
+        if echo == "refused":
+            raise ConnectionError("layer away")
+        if echo == "not taken":
+            await asyncio.sleep(10)
+        # late: taken, never delivered
+
+    monkeypatch.setattr(layer, "send", troubled)
+    communicator, connected, _ = await connect(journey_map, [ORIGIN, cookie])
+    assert connected
+    await receive(communicator, "welcome")
+    heard = []
+    for _ in range(pings_before_paused):
+        await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+        heard.append(await frames_within(communicator, 1))
+    assert all("paused" not in kinds for kinds in heard[:-1]), heard
+    assert heard[-1].count("paused") == 1, heard
+    await communicator.disconnect()

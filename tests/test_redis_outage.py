@@ -55,8 +55,15 @@ async def test_pages_hear_paused_then_resumed_and_edits_save_throughout(
         await frame_of(socket, "pong", 5)
 
         proxy.cut()
-        await socket.send(json.dumps({"type": "ping"}))
-        await frame_of(socket, "paused", 10)
+        paused = None
+        for _ in range(10):  # pings as the page sends them (one echo check at a time)
+            await socket.send(json.dumps({"type": "ping"}))
+            try:
+                paused = await frame_of(socket, "paused", 4)
+                break
+            except TimeoutError:
+                continue
+        assert paused is not None, server.log()
         # The edit is saved even though nobody can be told by push.
         await sync_to_async(add_card_through)(server, journey_map, editor_session, "끊긴 동안")
         assert await Card.objects.filter(text="끊긴 동안").acount() == 1

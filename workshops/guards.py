@@ -203,17 +203,20 @@ class SocketGuards:
     async def check_layer(self):
         """An echo to this socket through the channel layer (Redis in production). If the
         layer refuses it, the pushes of others are not coming either: tell the page, which
-        then re-reads the board from the database on its own. An echo that is only late means
-        a busy process (300 people joining at once), not an absent layer: that takes two late
-        echoes in a row, each given ECHO_WAIT, before the page is told."""
+        then re-reads the board from the database on its own. A send the layer refuses or
+        does not take within ECHO_WAIT is the layer away. An echo that was sent but is only late
+        means a busy process (300 people joining at once), not an absent layer: that takes two
+        late echoes in a row before the page is told."""
         self.echoes_sent += 1
         self.echo_heard.clear()
+        message = {"type": "room.echo", "n": self.echoes_sent}
         try:
-            message = {"type": "room.echo", "n": self.echoes_sent}
             await asyncio.wait_for(self.channel_layer.send(self.channel_name, message), ECHO_WAIT)
-            await asyncio.wait_for(self.echo_heard.wait(), ECHO_WAIT)
-        except LAYER_AWAY:
+        except LAYER_AWAY:  # TimeoutError is one of them
             await self.paused()
+            return
+        try:
+            await asyncio.wait_for(self.echo_heard.wait(), ECHO_WAIT)
         except TimeoutError:
             self.late_echoes += 1
             if self.late_echoes >= 2:
