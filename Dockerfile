@@ -4,7 +4,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     JOURNEYMAP_VAR_DIR=/var/lib/journeymap
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-nanum fonts-noto-color-emoji \
+ && apt-get install -y --no-install-recommends fonts-nanum fonts-wqy-microhei \
+    fonts-noto-color-emoji chromium \
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
  && rm -rf /var/lib/apt/lists/*
 

@@ -5,10 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/journeymap
-# Debian packages: the Korean font for the app; the suite also needs a browser, poppler, emoji
-# and gettext (the committed translations are checked against their source).
-RUN_DEBS := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS := $(RUN_DEBS) fonts-noto-color-emoji chromium poppler-utils gettext
+# Debian packages: Korean, CJK and emoji fonts and the browser that makes PDFs for the app; the
+# suite also needs poppler and gettext (the committed translations are checked against their
+# source).
+RUN_DEBS := fonts-nanum fonts-wqy-microhei fonts-noto-color-emoji chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) poppler-utils gettext
 PYTEST_ARGS ?=
 # axe-core for the accessibility checks of the browser tests, from the npm registry.
 AXE_VERSION := 4.14.1

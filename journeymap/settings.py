@@ -290,3 +290,14 @@ LOGGING = {
     # WeasyPrint reports each SVG style it skips and each layout step: not for server logs.
     "loggers": {"daphne": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }
+
+# PDFs are made by worker processes (workshops/printshop.py, docs/printing.md): headless
+# Chromium kept warm where it is installed (measured faster), WeasyPrint otherwise.
+CHROMIUM = os.environ.get("JOURNEYMAP_CHROMIUM", "/usr/bin/chromium")
+PDF_ENGINE = os.environ.get(
+    "JOURNEYMAP_PDF_ENGINE", "chromium" if Path(CHROMIUM).exists() else "weasyprint"
+)
+PDF_WORKERS = int(os.environ.get("JOURNEYMAP_PDF_WORKERS", "1"))  # per server process
+PDF_TIME_LIMIT = int(os.environ.get("JOURNEYMAP_PDF_TIME_LIMIT", "120"))  # seconds a render
+PDF_MEMORY_MB = int(os.environ.get("JOURNEYMAP_PDF_MEMORY_MB", "1500"))  # worker and browser
+PDF_WAIT = int(os.environ.get("JOURNEYMAP_PDF_WAIT", "180"))  # a plain download waits this long

@@ -28,3 +28,20 @@ def workshop_html(workshop: Workshop) -> str:
         "printed_at": timezone.localtime(),
     }
     return render_to_string("workshops/print.html", context)
+
+
+def what_it_shows(workshop: Workshop) -> tuple:
+    """What the workshop's document changes with: each team's map state and who took part."""
+    teams = workshop.teams.order_by("pk").values_list("pk", "name", "journey_map_id")
+    maps = workshop.teams.order_by("pk").values_list("journey_map__seq", "journey_map__updated_at")
+    people = workshop.teams.filter(participants__removed_at=None).values_list(
+        "participants__display_name", flat=True
+    )
+    return (
+        workshop.created_at,
+        workshop.title,
+        workshop.date,
+        list(teams),
+        list(maps),
+        sorted(p or "" for p in people),
+    )

@@ -114,7 +114,14 @@
     link.textContent = link.dataset.busyLabel || label;
     try {
       // As htmx asks: a refusal then comes back as a sentence to show (a limit reached).
-      const response = await fetch(link.href, { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      let response;
+      for (;;) {
+        response = await fetch(link.href, { credentials: "same-origin", headers: { "HX-Request": "true" } });
+        if (response.status !== 202) break;
+        // Being made elsewhere (a PDF): the server says how far it is; asking keeps it wanted.
+        link.textContent = await response.text();
+        await new Promise((done) => setTimeout(done, 1000 * (Number(response.headers.get("Retry-After")) || 1)));
+      }
       if (!response.ok) {
         const type = response.headers.get("Content-Type") || "";
         const said = type.startsWith("text/plain") ? await response.text() : "";

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from asgiref.sync import sync_to_async
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from maps import (
     charts,
     exports,
     map_sheet,
-    pdf,
     perspectives,
     portable,
     scoring,
@@ -147,30 +145,3 @@ def export_ics(request, map_id: int):
     name = export_name(journey_map, _("action plans") + ".ics")
     ics = exports.plans_ics(journey_map, host=request.get_host().split(":")[0])
     return download(ics, "text/calendar; charset=utf-8", name)
-
-
-async def pdf_download(prepare, request, *args) -> HttpResponse:
-    """`prepare(request, *args)` reads the database where every sync view runs and returns
-    (file name, print HTML), or a response (not logged in). Laying out the PDF takes a second
-    or more, so it runs on a worker thread of its own, touching no database, and the rest of
-    the room keeps working meanwhile."""
-    prepared = await sync_to_async(prepare)(request, *args)
-    if isinstance(prepared, HttpResponse):
-        return prepared
-    name, html = prepared
-    content = await sync_to_async(pdf.write_pdf, thread_sensitive=False)(html)
-    return download(content, "application/pdf", name)
-
-
-@login_required
-def _print_html(request, map_id: int):
-    journey_map = get_map(request, map_id)
-    limit_heavy(request, "pdf")
-    team = request.role.team
-    html = pdf.print_html(journey_map, team=team.heading if team else "")
-    return export_name(journey_map, _("journey map") + ".pdf"), html
-
-
-@require_GET
-async def export_pdf(request, map_id: int):
-    return await pdf_download(_print_html, request, map_id)

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 from maps import charts
 from maps.board import Board
 from maps.curve import CurveData
-from workshops import access, printing
+from workshops import access, printing, printshop
 from workshops.access import login_required
 from workshops.models import Workshop
-from workshops.views.downloads import export_name, pdf_download
+from workshops.views.downloads import export_name
+from workshops.views.prints import Order, pdf_download
 
 
 @require_GET
@@ -85,15 +86,20 @@ def present(request, workshop_id: int, team_id: int):
 
 
 @login_required
-def _workshop_print(request, workshop_id: int):
+def _workshop_order(request, workshop_id: int) -> Order:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     if not access.can_read_workshop(request, workshop):
         raise Http404
-    access.limit_heavy(request, "pdf")
-    return export_name(workshop, _("workshop") + ".pdf"), printing.workshop_html(workshop)
+
+    def html():
+        access.limit_heavy(request, "pdf")
+        return printing.workshop_html(workshop)
+
+    key = printshop.cache_key("workshop", workshop.pk, *printing.what_it_shows(workshop))
+    return Order(export_name(workshop, _("workshop") + ".pdf"), key, html)
 
 
 @require_GET
 async def export_pdf(request, workshop_id: int):
     """Every team's map in one PDF, for the facilitator to send after the session."""
-    return await pdf_download(_workshop_print, request, workshop_id)
+    return await pdf_download(_workshop_order, request, workshop_id)

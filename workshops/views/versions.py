@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,7 @@ from maps import changes, charts, curve, portable
 from maps.curve import CurveData
 from maps.forms import MapVersionForm
 from maps.models import JourneyMap, MapType
+from workshops import printshop
 from workshops.access import (
     author,
     editable_maps,
@@ -25,7 +27,8 @@ from workshops.access import (
     require_editor,
 )
 from workshops.actions import maps as actions
-from workshops.views.downloads import IMAGE_TYPES, download, export_name, pdf_download
+from workshops.views.downloads import IMAGE_TYPES, download, export_name
+from workshops.views.prints import Order, pdf_download
 
 
 @require_POST
@@ -147,16 +150,23 @@ def compare_download(request, map_id: int, fmt: str):
 
 
 @login_required
-def _changes_html(request, map_id: int):
+def _changes_order(request, map_id: int) -> Order:
     journey_map = get_map(request, map_id)
-    limit_heavy(request, "pdf")
-    html = render_to_string(
-        "maps/print_changes.html", _compare_context(request, journey_map), request=request
-    )
-    return export_name(journey_map, _("what changed") + ".pdf"), html
+
+    def html():
+        limit_heavy(request, "pdf")
+        context = _compare_context(request, journey_map)
+        return render_to_string("maps/print_changes.html", context, request=request)
+
+    others = [v.partition(":")[2] for v in request.GET.getlist("with") if v.startswith("map:")]
+    seqs = JourneyMap.objects.filter(pk__in=[pk for pk in others if pk.isdigit()])
+    others = sorted(seqs.values_list("pk", "seq", "updated_at"))
+    shown = (*printshop.state_of(journey_map), request.GET.urlencode(), others, get_language())
+    key = printshop.cache_key("changes", *shown)
+    return Order(export_name(journey_map, _("what changed") + ".pdf"), key, html)
 
 
 @require_GET
 async def compare_pdf(request, map_id: int):
     """The compare page on paper: the curves, the stage table and what changed."""
-    return await pdf_download(_changes_html, request, map_id)
+    return await pdf_download(_changes_order, request, map_id)

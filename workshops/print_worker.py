@@ -1,0 +1,100 @@
+"""The process that turns print HTML into PDF bytes, away from the server (workshops/printshop.py
+starts it and talks to it through a pipe).
+
+It touches no database and imports no Django: the server renders the HTML (a tenth of a second
+for 1,000 cards) and this process does the layout, which takes seconds and, inside the server,
+held the interpreter for everyone else (issue 18). Headless Chromium is started once and kept
+warm; WeasyPrint is the fallback where no Chromium is installed. benchmarks/README.md has the
+measurements that chose Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+
+# A4 landscape comes from the print CSS (@page); page numbers and the running title from its
+# margin boxes, which Chromium lays out as WeasyPrint does.
+CHROMIUM_PDF = {"prefer_css_page_size": True, "print_background": True, "tagged": True}
+
+
+def serve(conn, engine: str, chromium: str) -> None:
+    """Answer ("ok", bytes) or ("failed", reason) for each HTML string received, until the
+    pipe closes (the server went away) or SIGTERM (the server is stopping)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the browser is closed too
+    _leave_with_parent()
+    if engine == "chromium":
+        with _Chromium(chromium) as browser:
+            _loop(conn, browser.pdf)
+    else:
+        _loop(conn, _weasyprint)
+
+
+def _loop(conn, render) -> None:
+    conn.send(("ready", b""))
+    while True:
+        try:
+            html = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", render(html)))
+        except Exception as error:  # noqa: BLE001 - said to the person waiting, never raised
+            conn.send(("failed", f"{type(error).__name__}: {str(error)[:200]}"))
+
+
+def _leave_with_parent() -> None:
+    """A server killed outright cannot stop its worker: the worker notices and leaves."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _Chromium:
+    def __init__(self, executable: str):
+        self.executable = executable
+
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=self.executable, args=["--no-sandbox", "--disable-gpu"]
+        )
+        return self
+
+    def __exit__(self, *exc):
+        self.browser.close()
+        self.playwright.stop()
+
+    def pdf(self, html: str) -> bytes:
+        if not self.browser.is_connected():  # the browser crashed: start it again
+            self.browser = self.playwright.chromium.launch(
+                executable_path=self.executable, args=["--no-sandbox", "--disable-gpu"]
+            )
+        context = self.browser.new_context(java_script_enabled=False)
+        try:
+            page = context.new_page()
+            # The print HTML carries its CSS and pictures inline: nothing is fetched.
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html, wait_until="load")
+            return page.pdf(**CHROMIUM_PDF)
+        finally:
+            context.close()
+
+
+def _weasyprint(html: str) -> bytes:
+    from weasyprint import HTML
+
+    def fetch_nothing(url, *args, **kwargs):
+        raise ValueError(f"the PDF fetches nothing ({url[:60]})")
+
+    return HTML(string=html, url_fetcher=fetch_nothing).write_pdf()

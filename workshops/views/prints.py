@@ -1,0 +1,122 @@
+"""Downloading a PDF: the file at once when this state of the document was made before,
+otherwise a job for the printshop (workshops/printshop.py) and, while it is made, either
+progress (the page's download link asks every second and shows it) or, for a plain download,
+the file when it is ready."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from maps import pdf
+from workshops import printshop
+from workshops.access import get_map, limit_heavy, login_required
+from workshops.views.downloads import download, export_name
+
+
+@dataclass
+class Order:
+    """What one PDF download asks for: its file name, the key of what it shows, and how to
+    make its HTML (only when no PDF of that state exists; that is where the rate limit
+    counts)."""
+
+    name: str
+    key: str
+    html: Callable[[], str]
+
+
+async def pdf_download(prepare, request, *args) -> HttpResponse:
+    """`prepare(request, *args)` checks access where every sync view runs and returns an Order
+    (or a response: not logged in)."""
+    order = await sync_to_async(prepare)(request, *args)
+    if isinstance(order, HttpResponse):
+        return order
+    shop = printshop.shop()
+    job = shop.job(order.key)
+    if job is None:
+        if path := printshop.cached(order.key):
+            return _file(path, order.name)
+        job = shop.order(order.key, await sync_to_async(order.html)())
+    if request.htmx:
+        return _progress(shop, job, order)
+    return await _wait(shop, job, order)
+
+
+def _progress(shop, job, order) -> HttpResponse:
+    """One answer to the page's question "is it ready?"; asking keeps the job wanted."""
+    job.asked = time.monotonic()
+    if job.state == "done" and (path := printshop.cached(order.key)):
+        return _file(path, order.name)
+    if job.state == "failed":
+        return _failed(job)
+    if job.state == "making":
+        said = _("Making the PDF… %(seconds)d s") % {"seconds": time.monotonic() - job.started}
+    else:
+        ahead = shop.ahead_of(job)
+        said = ngettext(
+            "Waiting for the PDF: %(ahead)d before it…",
+            "Waiting for the PDF: %(ahead)d before it…",
+            ahead,
+        ) % {"ahead": ahead}
+    return HttpResponse(
+        said, status=202, content_type="text/plain; charset=utf-8", headers={"Retry-After": "1"}
+    )
+
+
+async def _wait(shop, job, order) -> HttpResponse:
+    """A download without the page's script: wait for the file (the job stays wanted while
+    this request is open; a closed connection lets it go)."""
+    job.waiters += 1
+    try:
+        deadline = time.monotonic() + settings.PDF_WAIT
+        while not job.done.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+    finally:
+        job.waiters -= 1
+    if job.state == "done" and (path := printshop.cached(order.key)):
+        return _file(path, order.name)
+    if job.state == "failed":
+        return _failed(job)
+    return HttpResponse(
+        _("The PDF is still being made: try again in a moment."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _failed(job) -> HttpResponse:
+    printshop.shop().forget(job)  # the next click tries again
+    return HttpResponse(job.reason, status=503, content_type="text/plain; charset=utf-8")
+
+
+def _file(path, name: str) -> HttpResponse:
+    return download(path.read_bytes(), "application/pdf", name)
+
+
+@login_required
+def _map_order(request, map_id: int) -> Order:
+    journey_map = get_map(request, map_id)
+    team = request.role.team
+    heading = team.heading if team else ""
+
+    def html():
+        limit_heavy(request, "pdf")
+        return pdf.print_html(journey_map, team=heading)
+
+    key = printshop.cache_key("map", *printshop.state_of(journey_map), heading, get_language())
+    return Order(export_name(journey_map, _("journey map") + ".pdf"), key, html)
+
+
+@require_GET
+async def export_pdf(request, map_id: int):
+    return await pdf_download(_map_order, request, map_id)
