@@ -44,6 +44,7 @@ def _one_size(cards: int, queue) -> None:
 
     from maps import charts, pdf
     from maps.curve import CurveData
+    from workshops.print_worker import _weasyprint as weasyprint
 
     journey_map = make_map(cards)
     data = CurveData.load(journey_map)
@@ -63,11 +64,11 @@ def _one_size(cards: int, queue) -> None:
         charts.render(CurveData.load(journey_map), "svg")
         cached.append((time.perf_counter() - started) * 1000)
 
-    pdf.map_pdf(journey_map)  # fonts loaded once per process, as in a running server
+    weasyprint(pdf.print_html(journey_map))  # fonts loaded once per process, as in a server
     times, size = [], 0
     for _ in range(3):
         started = time.perf_counter()
-        content = pdf.map_pdf(journey_map)
+        content = weasyprint(pdf.print_html(journey_map))
         times.append(time.perf_counter() - started)
         size = len(content)
     pdf_path = Path(tempfile.mkdtemp()) / "map.pdf"

@@ -118,9 +118,16 @@ class Board:
 
     @property
     def strengths(self) -> list[Card]:
-        """The strength lane's cards (the map may not have the lane), in board order."""
-        cells = [cell for column in self.columns for cell in column.cells]
-        return [card for cell in cells if cell.lane == Lane.STRENGTH for card in cell.cards]
+        """The strength lane's cards (the map may not have the lane), in board order, each
+        with its stage at hand (the lists name it) without a query of its own."""
+        found = []
+        for column in self.columns:
+            for cell in column.cells:
+                if cell.lane == Lane.STRENGTH:
+                    for card in cell.cards:
+                        card.stage = column.stage
+                        found.append(card)
+        return found
 
     def cells(self) -> list[Cell]:
         """Every loaded cell, the unsorted area last."""

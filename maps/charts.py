@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import io
 import re
+import statistics
 import threading
 import warnings
 
@@ -24,6 +25,7 @@ from maps.touchpoints import TouchpointView
 # PDFs small; DejaVu Sans (matplotlib's own) covers what Nanum lacks, such as U+2212.
 FONT_FAMILY = ["NanumGothic", "DejaVu Sans"]
 SCORES = (-2, -1, 0, 1, 2)
+SPREAD_IQR_FROM = 10  # cards in a stage from which its band is the middle half
 
 
 def spread_offsets(count: int, width: float = 0.5) -> list[float]:
@@ -45,6 +47,37 @@ def points(data: CurveData) -> list[tuple[float, int]]:
     return result
 
 
+def spread(scores: list[int]) -> tuple[float, float] | None:
+    """The band drawn around a stage's mean: lowest to highest, or, from SPREAD_IQR_FROM cards
+    on (where the extremes are nearly always −2 and +2), the middle half (interquartile
+    range), as the legend says."""
+    if not scores:
+        return None
+    if len(scores) < SPREAD_IQR_FROM:
+        return min(scores), max(scores)
+    q1, _median, q3 = statistics.quantiles(scores, n=4)
+    return q1, q3
+
+
+def stage_label(name: str, stages: int) -> str:
+    """A stage's name under the chart, at most two lines that fit its share of the width
+    (Korean has no spaces to break at, so lines are cut by length), shortened with "…"."""
+    width = max(4, min(16, 110 // max(stages, 1)))
+    if stages > 12:
+        return name if len(name) <= 2 * width else name[: 2 * width - 1] + "…"
+    lines = [name[i : i + width] for i in range(0, len(name), width)] or [""]
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: width - 1] + "…"]
+    return "\n".join(lines)
+
+
+def tick_style(stages: int) -> dict:
+    """Past 12 stages the names are turned, so 30 of them (or long ones) never overprint."""
+    if stages > 12:
+        return {"fontsize": 7, "rotation": 45, "ha": "right", "rotation_mode": "anchor"}
+    return {"fontsize": 9}
+
+
 def _scale_words() -> dict[int, str]:
     return {
         -2: _("very bad"),
@@ -62,9 +95,10 @@ def _figure(data: CurveData, width: float, height: float):
     fig = Figure(figsize=(width, height), dpi=100)
     # The axes span the whole width with each stage centred in 1/n of it, so the chart lines
     # up under equal-width stage columns (the PDF puts it under the grid).
-    ax = fig.add_axes((0, 0.2, 1, 0.72))
+    # Turned names (past 12 stages) need room below and a little to the left.
+    ax = fig.add_axes((0.04, 0.34, 0.96, 0.6) if n > 12 else (0, 0.2, 1, 0.72))
     ax.set_xlim(-0.5, n - 0.5)
-    ax.set_ylim(-2.6, 2.6)
+    ax.set_ylim(-2.6, 3.05)
     ax.set_yticks(SCORES)
     ax.tick_params(axis="y", length=0, labelleft=False)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
@@ -74,18 +108,22 @@ def _figure(data: CurveData, width: float, height: float):
     words = _scale_words()
     for score in (-2, 0, 2):
         label = f"{score:+d} {words[score]}" if score else f"0 {words[score]}"
-        ax.text(-0.48, score + 0.12, label, fontsize=7, color="#6b7280", va="bottom")
+        if n > 12:  # in the margin, as numbers: the first stage's column is too narrow
+            ax.text(-0.55, score, label.split()[0], fontsize=7, color="#6b7280", ha="right")
+        else:
+            ax.text(-0.48, score + 0.04, label, fontsize=7, color="#6b7280", va="bottom")
     xs = range(len(data.stages))
-    ax.set_xticks(list(xs), [s.name for s in data.stages], fontsize=9)
+    ax.set_xticks(list(xs), [stage_label(s.name, n) for s in data.stages], **tick_style(n))
     ax.tick_params(axis="x", length=0)
 
-    lows = [s.low if s.low is not None else float("nan") for s in data.stages]
-    highs = [s.high if s.high is not None else float("nan") for s in data.stages]
+    bands = [spread(s.scores) for s in data.stages]
+    lows = [b[0] if b else float("nan") for b in bands]
+    highs = [b[1] if b else float("nan") for b in bands]
     means = [m if m is not None else float("nan") for m in data.means]
     # NaN breaks the band and the line: an unscored stage is a gap, never a zero.
     ax.fill_between(xs, lows, highs, color="#93c5fd", alpha=0.3, linewidth=0)
     # Each stage's own range as a bar too: a band needs two neighbours to show.
-    ax.vlines(xs, lows, highs, color="#93c5fd", alpha=0.6, linewidth=10)
+    ax.vlines(xs, lows, highs, color="#93c5fd", alpha=0.6, linewidth=min(10, 200 / n))
     ax.plot(xs, means, color="#1d4ed8", linewidth=2.2, marker="o", markersize=6)
     if pts := points(data):
         ax.scatter(
@@ -97,30 +135,21 @@ def _figure(data: CurveData, width: float, height: float):
             linewidths=0,
             zorder=3,
         )
+    # Values and MOTs in a row of their own above the chart: never on the line.
+    small = 8 if n <= 12 else 6
     for x, stage in enumerate(data.stages):
         if stage.mean is not None:
-            ax.annotate(
-                f"{stage.mean:+.1f}" if stage.mean else "0",
-                (x, stage.mean),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=8,
-                color="#1d4ed8",
-            )
+            value = f"{stage.mean:+.1f}" if stage.mean else "0"
+            ax.text(x, 2.7, value, ha="center", va="bottom", fontsize=small, color="#1d4ed8")
         if stage.mots:
-            y = stage.mean if stage.mean is not None else 2.3
-            ax.scatter([x + 0.18], [y], marker="*", s=140, color="#d97706", zorder=4)
-            ax.annotate(
-                "MOT", (x + 0.18, y), xytext=(6, -3), textcoords="offset points", fontsize=7
-            )
+            ax.text(x, 2.3, "★MOT", ha="center", va="bottom", fontsize=small - 1, color="#92400e")
     for x in data.lowest:
         ax.annotate(
             _("pain point"),
             (x, data.stages[x].mean),
             xytext=(x, -2.5),
             ha="center",
-            fontsize=8,
+            fontsize=small,
             color="#b91c1c",
             arrowprops={"arrowstyle": "->", "color": "#b91c1c"},
         )
@@ -161,7 +190,7 @@ def warm_up() -> None:
 
 def render(data: CurveData, fmt: str = "svg", *, width: float = 10, height: float = 2.6) -> bytes:
     """The chart as SVG or PNG bytes, drawn once per (data, format, size, language)."""
-    key = f"curve:{data.digest}:{fmt}:{width}x{height}:{get_language()}"
+    key = f"curve:{data.drawn_digest}:{fmt}:{width}x{height}:{get_language()}"
     return _drawn_once(key, lambda: draw(data, fmt, width=width, height=height))
 
 

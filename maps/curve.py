@@ -228,6 +228,13 @@ class CurveData:
         return hashlib.sha256(repr(self).encode()).hexdigest()[:20]
 
     @property
+    def drawn_digest(self) -> str:
+        """Only what the curve chart draws (names, scores, which stages hold a MOT): editing
+        a touchpoint's words does not redraw a picture that would come out the same."""
+        drawn = [(s.name, sorted(s.scores), bool(s.mots)) for s in self.stages]
+        return hashlib.sha256(repr(drawn).encode()).hexdigest()[:20]
+
+    @property
     def is_empty(self) -> bool:
         return not any(s.emotions for s in self.stages)
 

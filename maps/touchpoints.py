@@ -95,6 +95,11 @@ class TouchpointView:
         return stages
 
     @property
+    def mots(self) -> list[Row]:
+        """The touchpoints the team chose as moments of truth, in journey order."""
+        return [r for r in self.rows if r.touchpoint.is_mot]
+
+    @property
     def strengths(self) -> list[Row]:
         """The best-felt touchpoints (above neutral): what to amplify."""
         felt = [r for r in self.rows if r.mean is not None and r.mean > 0]

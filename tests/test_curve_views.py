@@ -46,15 +46,21 @@ def test_the_board_s_curve_is_an_image_fetched_again_only_when_the_curve_changes
     assert "<svg" not in figure  # the drawing is not in the page
     src = figure.split('src="')[1].split('"')[0]
     assert src.startswith(reverse("maps:curve-svg", args=[journey_map.pk]) + "?v=")
-    assert CurveData.load(journey_map).digest in src
+    assert CurveData.load(journey_map).drawn_digest in src
     alt = figure.split('alt="')[1].split('"')[0]
     assert stages[1].name in alt and "-1.5" in alt  # what the chart shows, in words
     image = editor_client.get(src)
     assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
     assert "immutable" in image["Cache-Control"] and not image.has_header("Content-Disposition")
     assert image.content.lstrip().startswith(b"<?xml")
-    # A card that does not move the curve keeps the address; an emotion card changes it.
+    # A card that does not move the curve keeps the address, and so does new wording of a
+    # touchpoint (the chart does not draw it); an emotion card changes it.
     Card.objects.create(stage=stages[0], lane=Lane.ACTION, text="검색한다")
+    touchpoint = Card.objects.create(stage=stages[0], lane=Lane.TOUCHPOINT, text="앱")
+    again = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
+    assert src in again
+    touchpoint.text = "모바일 앱 첫 화면"
+    touchpoint.save()
     again = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
     assert src in again
     EmotionCard.objects.create(journey_map=journey_map, stage=stages[0], score=1)

@@ -16,13 +16,14 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from maps import pdf
-from maps.models import ActionPlan, Card, EmotionCard, JourneyMap, Lane, Persona
+from maps.models import ActionPlan, Card, EmotionCard, Lane, Persona
 from tests.conftest import korean_font_installed, need
 from tests.servers import ARTIFACTS
+from workshops import printshop
 
 pytestmark = pytest.mark.django_db
 
@@ -108,14 +109,16 @@ def test_the_pdf_has_the_map_in_korean_with_the_font_embedded(
     assert list(ARTIFACTS.glob("export-page-*2.png"))
 
 
-def test_a_300_card_map_paginates_with_no_card_missing(journey_map, stages, poppler, tmp_path):
+def test_a_300_card_map_paginates_with_no_card_missing(
+    editor_client, journey_map, stages, poppler, tmp_path
+):
     texts = []
     for n in range(300):
         stage, lane = stages[n % len(stages)], [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT][n % 3]
         text = f"카드{n:03d} 고객이 가격을 비교한다"
         Card.objects.create(journey_map=journey_map, stage=stage, lane=lane, text=text, position=n)
         texts.append(f"카드{n:03d}")
-    content = pdf.map_pdf(JourneyMap.objects.get(pk=journey_map.pk))
+    content = editor_client.get(reverse("maps:export-pdf", args=[journey_map.pk])).content
     text, _fonts, pages = pdf_text(content, tmp_path)
     assert pages >= 4
     missing = [t for t in texts if t not in text]
@@ -125,9 +128,17 @@ def test_a_300_card_map_paginates_with_no_card_missing(journey_map, stages, popp
     assert all(stages[0].name in page for page in grid_pages)
 
 
-def test_a_map_with_nothing_in_it_still_prints(journey_map, poppler, tmp_path):
+@pytest.mark.parametrize("engine", ["chromium", "weasyprint"])
+def test_a_map_with_nothing_in_it_still_prints(journey_map, poppler, tmp_path, engine):
+    """On either engine: WeasyPrint is what a server without Chromium uses."""
     journey_map.stages.all().delete()
-    text, _fonts, pages = pdf_text(pdf.map_pdf(journey_map), tmp_path)
+    worker = printshop.Worker()
+    with override_settings(PDF_ENGINE=engine):
+        try:
+            content = worker.render(printshop.Job("empty", pdf.print_html(journey_map)))
+        finally:
+            worker.stop()
+    text, _fonts, pages = pdf_text(content, tmp_path)
     assert "고객 여정" in text and pages >= 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from maps import charts, pdf
 from workshops.models import Workshop
@@ -15,6 +16,8 @@ def workshop_html(workshop: Workshop) -> str:
     for team in workshop.teams.select_related("journey_map__persona", "workshop"):
         document = pdf.document_context(team.journey_map, team=team.heading)
         document["team_name"] = team.name
+        # Each team's document exactly as its own PDF has it (every part of its context).
+        document["html"] = mark_safe(render_to_string("maps/print_document.html", document))
         document["participants"] = [
             p.display_name for p in team.participants.filter(removed_at=None)
         ]

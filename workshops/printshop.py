@@ -126,10 +126,13 @@ class Worker:
         )
         self.process.start()
         theirs.close()
-        if not self.conn.poll(60):
+        try:
+            if not self.conn.poll(60):
+                raise EOFError
+            self.conn.recv()  # ("ready", b"")
+        except (EOFError, OSError) as error:
             self.stop()
-            raise PrintFailed(_("The PDF maker did not start."))
-        self.conn.recv()  # ("ready", b"")
+            raise PrintFailed(_("The PDF maker did not start.")) from error
 
     def render(self, job: Job) -> bytes:
         if self.process is None or not self.process.is_alive():
@@ -194,16 +197,16 @@ def descendants(pid: int) -> list[int]:
 
 
 def memory_mb(pid: int) -> float:
-    """Resident memory of a process and all it started, in MB."""
-    total = 0
-    page = os.sysconf("SC_PAGE_SIZE")
+    """Memory of a process and all it started, in MB: the sum of their proportional set
+    sizes (a browser's processes share libraries; resident sizes would count them each time)."""
+    total_kb = 0
     for each in [pid, *descendants(pid)]:
-        with (
-            contextlib.suppress(OSError, ValueError, IndexError),
-            open(f"/proc/{each}/statm", "rb") as statm,
-        ):
-            total += int(statm.read().split()[1]) * page
-    return total / 1024 / 1024
+        with contextlib.suppress(OSError, ValueError), open(f"/proc/{each}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+                    break
+    return total_kb / 1024
 
 
 class Printshop:

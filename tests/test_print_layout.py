@@ -1,0 +1,148 @@
+"""The PDF as a manager reads it, walked page by page (pdftotext per page): the overview
+first, every grid page naming its stages and its lane, thirty stages in readable bands, long
+texts in an appendix; and the layout's own rules (maps/print_layout.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from maps import print_layout
+from maps.board import Board
+from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage
+from tests.test_exports import poppler  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+LANE_NAMES = ("고객 행동", "접점", "생각", "불편", "기회")
+
+
+def pages_of(client, journey_map, tmp_path) -> list[str]:
+    response = client.get(reverse("maps:export-pdf", args=[journey_map.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "map.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+def fill(journey_map, stages, cards: int) -> None:
+    lanes = [Lane.ACTION, Lane.TOUCHPOINT, Lane.THOUGHT, Lane.PAIN_POINT, Lane.OPPORTUNITY]
+    Card.objects.bulk_create(
+        Card(
+            journey_map=journey_map,
+            stage=stages[n % len(stages)],
+            lane=lanes[(n // len(stages)) % len(lanes)],
+            text=f"카드{n:03d} 고객이 모바일 앱에서 상품 설명을 읽고 가격을 비교한다"
+            + " 상담원 연결까지 대기 시간이 길다" * (n % 3),
+            position=n,
+        )
+        for n in range(cards)
+    )
+    touchpoint = journey_map.cards.filter(lane=Lane.TOUCHPOINT).first()
+    EmotionCard.objects.create(
+        journey_map=journey_map, stage_id=touchpoint.stage_id, touchpoint=touchpoint, score=-2
+    )
+    opportunity = journey_map.cards.filter(lane=Lane.OPPORTUNITY).first()
+    ActionPlan.objects.create(
+        journey_map=journey_map,
+        opportunity=opportunity,
+        what="상담 대기 알림",
+        owner="고객센터 박팀장",
+        due_date=date(2027, 1, 15),
+    )
+
+
+def test_every_grid_page_names_its_stages_and_its_lane(
+    editor_client,
+    journey_map,
+    stages,
+    poppler,
+    tmp_path,  # noqa: F811
+):
+    fill(journey_map, stages, 300)
+    pages = pages_of(editor_client, journey_map, tmp_path)
+    # The overview: the curve, the plan with its owner and date, the legend, before any card.
+    assert "감정 곡선" in pages[0] and "읽는 법" in pages[0]
+    assert "고객센터 박팀장" in pages[0] and "2027-01-15" in pages[0]
+    assert "카드150" not in pages[0] and "(계속)" not in pages[0]  # no grid yet
+    after = next(i for i, page in enumerate(pages) if "곡선이 말해 주는 것" in page)
+    grid = pages[1:after]  # between the overview and what the curve says
+    assert len(grid) >= 4
+    for page in grid:
+        assert all(stage.name in page for stage in stages), page[:200]
+        assert any(name in page for name in LANE_NAMES), page[:200]
+    assert any("(계속)" in page for page in grid)
+    text = "".join(pages)
+    assert all(f"카드{n:03d}" in text for n in range(300))
+
+
+def test_thirty_stages_print_in_bands_that_each_name_their_stages(
+    editor_client,
+    journey_map,
+    poppler,
+    tmp_path,  # noqa: F811
+):
+    journey_map.stages.all().delete()
+    stages = Stage.objects.bulk_create(
+        Stage(journey_map=journey_map, name=f"단계이름{n:02d}", position=n) for n in range(30)
+    )
+    fill(journey_map, stages, 300)
+    pages = pages_of(editor_client, journey_map, tmp_path)
+    bands = {(1, 8), (9, 16), (17, 24), (25, 30)}
+    for first, last in bands:
+        title = f"30단계 중 {first}–{last}단계"
+        band_pages = [page for page in pages if title in page]
+        assert band_pages, title
+        for page in band_pages:
+            assert all(f"단계이름{n - 1:02d}" in page for n in range(first, last + 1))
+            assert any(name in page for name in LANE_NAMES)
+    text = "".join(pages)
+    assert all(f"카드{n:03d}" in text for n in range(300))
+
+
+def test_a_card_too_long_for_paper_is_shortened_and_printed_in_full_at_the_end(
+    editor_client,
+    journey_map,
+    stages,
+    poppler,
+    tmp_path,  # noqa: F811
+):
+    long = "처음부터 끝까지 " + "아주 긴 설명이 이어지는 카드 " * 30 + "마지막 문장"
+    Card.objects.create(journey_map=journey_map, stage=stages[1], lane=Lane.ACTION, text=long)
+    pages = pages_of(editor_client, journey_map, tmp_path)
+    grid = next(page for page in pages if "처음부터 끝까지" in page)
+    assert "[긴 글 1]" in grid and "마지막 문장" not in grid
+    appendix = next(page for page in pages if "긴 글 전문" in page)
+    assert "마지막 문장" in appendix and stages[1].name in appendix
+
+
+def test_rows_fit_a_page_and_bands_cover_every_stage_once(journey_map, stages):
+    fill(journey_map, stages, 400)
+    board = Board.load(journey_map)
+    bands = print_layout.bands(board)
+    assert [c.stage for band in bands for c in band.columns] == [c.stage for c in board.columns]
+    for band in bands:
+        for lane in board.lanes:
+            pieces = [row for row in band.rows if row.lane == lane]
+            assert not pieces[0].continued and all(row.continued for row in pieces[1:])
+            assert pieces[-1].last and not any(row.last for row in pieces[:-1])
+        for row in band.rows:
+            for cards in row.cells:
+                tall = sum(print_layout.card_height(card, len(band.columns)) for card in cards)
+                assert tall <= print_layout.ROW_HEIGHT or len(cards) == 1
+    printed = [card.pk for band in bands for row in band.rows for c in row.cells for card in c]
+    assert sorted(printed) == sorted(journey_map.cards.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(("count", "sizes"), [(6, [6]), (9, [5, 4]), (30, [8, 8, 8, 6])])
+def test_past_eight_stages_the_grid_is_cut_in_even_bands(journey_map, count, sizes):
+    journey_map.stages.all().delete()
+    Stage.objects.bulk_create(
+        Stage(journey_map=journey_map, name=f"S{n}", position=n) for n in range(count)
+    )
+    bands = print_layout.bands(Board.load(journey_map))
+    assert [len(band.columns) for band in bands] == sizes
