@@ -225,3 +225,10 @@ def load_demo() -> None:
 
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def poppler():
+    """pdftotext and friends, and the Korean font the PDFs are checked for."""
+    need(shutil.which("pdftotext") is not None, "No poppler-utils (make test installs it).")
+    need(korean_font_installed(), "No Korean font: `apt-get install fonts-nanum`.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -21,17 +20,10 @@ from django.urls import reverse
 
 from maps import pdf
 from maps.models import ActionPlan, Card, EmotionCard, Lane, Persona
-from tests.conftest import korean_font_installed, need
 from tests.servers import ARTIFACTS
 from workshops import printshop
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def poppler():
-    need(shutil.which("pdftotext") is not None, "No poppler-utils (make test installs it).")
-    need(korean_font_installed(), "No Korean font: `apt-get install fonts-nanum`.")
 
 
 @pytest.fixture

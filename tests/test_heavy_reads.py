@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from maps import charts
 from maps.models import EmotionCard
+from workshops import ratelimit
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +66,13 @@ def test_the_compare_chart_is_drawn_once_per_choice(editor_client, journey_map, 
     assert len(drawn) == 1
 
 
-def test_pdf_exports_are_limited_per_person(editor_client, journey_map, settings, client, join):
+def test_pdf_exports_are_limited_per_person(
+    editor_client, journey_map, settings, client, join, monkeypatch
+):
     """Each PDF of a new state of the map counts; the same state again is the made file."""
     settings.EXPORTS_PER_MINUTE = 2
+    # One window for the whole test: a minute's boundary between two PDFs would reset it.
+    monkeypatch.setattr(ratelimit, "_bucket", lambda key, window: f"rl:{key}:one-window")
     url = reverse("maps:export-pdf", args=[journey_map.pk])
     answers = []
     for _ in range(3):

@@ -13,7 +13,6 @@ from django.urls import reverse
 from maps import print_layout
 from maps.board import Board
 from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage
-from tests.test_exports import poppler  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_every_grid_page_names_its_stages_and_its_lane(
     journey_map,
     stages,
     poppler,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     fill(journey_map, stages, 300)
     pages = pages_of(editor_client, journey_map, tmp_path)
@@ -84,7 +83,7 @@ def test_thirty_stages_print_in_bands_that_each_name_their_stages(
     editor_client,
     journey_map,
     poppler,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     journey_map.stages.all().delete()
     stages = Stage.objects.bulk_create(
@@ -109,7 +108,7 @@ def test_a_card_too_long_for_paper_is_shortened_and_printed_in_full_at_the_end(
     journey_map,
     stages,
     poppler,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     long = "처음부터 끝까지 " + "아주 긴 설명이 이어지는 카드 " * 30 + "마지막 문장"
     Card.objects.create(journey_map=journey_map, stage=stages[1], lane=Lane.ACTION, text=long)

@@ -38,14 +38,6 @@ def shop():
         del worker.render
 
 
-def running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def test_an_unchanged_map_is_made_once_and_a_change_makes_it_again(
     editor_client, journey_map, stages, shop
 ):
@@ -125,7 +117,7 @@ def test_a_render_past_its_limits_is_stopped_with_its_browser(
         response = editor_client.get(url)
     assert response.status_code == 503
     assert said in response.content.decode()
-    assert not any(running(pid) for pid in pids), "the worker or its browser outlived the stop"
+    assert not any(printshop.alive(pid) for pid in pids), "the worker or its browser outlived it"
     assert editor_client.get(url).status_code == 200  # the next one starts a fresh worker
 
 
@@ -167,6 +159,6 @@ def test_a_stopping_server_leaves_no_worker_or_browser(
     assert family, "the PDF was made outside the server process"
     daphne.stop()
     deadline = time.monotonic() + 10
-    while any(running(pid) for pid in family) and time.monotonic() < deadline:
+    while any(printshop.alive(pid) for pid in family) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not [pid for pid in family if running(pid)]
+    assert not [pid for pid in family if printshop.alive(pid)]

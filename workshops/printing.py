@@ -11,25 +11,33 @@ from maps import charts, pdf
 from workshops.models import Workshop
 
 
-def workshop_html(workshop: Workshop) -> str:
+def workshop_context(workshop: Workshop) -> dict:
+    """What workshops/print.html needs, read from the database (`render_workshop` makes the
+    HTML of it, on a thread of its own)."""
     documents = []
     for team in workshop.teams.select_related("journey_map__persona", "workshop"):
         document = pdf.document_context(team.journey_map, team=team.heading)
         document["team_name"] = team.name
-        # Each team's document exactly as its own PDF has it (every part of its context).
-        document["html"] = mark_safe(render_to_string("maps/print_document.html", document))
         document["participants"] = [
             p.display_name for p in team.participants.filter(removed_at=None)
         ]
         documents.append(document)
     drawn = [(d["team_name"], d["curve"]) for d in documents if not d["curve"].is_empty]
-    context = {
+    return {
         "workshop": workshop,
         "documents": documents,
         "chart": charts.inline_svg(charts.render_compare(drawn)) if drawn else None,
         "printing": True,
         "printed_at": timezone.localtime(),
     }
+
+
+def render_workshop(context: dict) -> str:
+    """The workshop's HTML from `workshop_context`, touching no database: each team's
+    document exactly as its own PDF has it (every part of its context), then the whole."""
+    for document in context["documents"]:
+        html = render_to_string("maps/print_document.html", document)
+        document["html"] = mark_safe(html)  # noqa: S308 - our template's output
     return render_to_string("workshops/print.html", context)
 
 

@@ -42,7 +42,8 @@ class PrintFailed(Exception):
 @dataclass
 class Job:
     key: str
-    html: str
+    # The HTML, or (language, a picklable function that renders it with no database).
+    html: str | tuple
     state: str = "queued"  # queued → making → done | failed
     reason: str = ""
     started: float = 0.0
@@ -169,12 +170,27 @@ class Worker:
         """The worker and everything it started (the browser's processes), at once."""
         if self.process is None:
             return
-        for pid in [*descendants(self.process.pid), self.process.pid]:
+        family = [*descendants(self.process.pid), self.process.pid]
+        for pid in family:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         self.process.join(5)
+        # A killed process takes a moment to give its memory back: the next render starts
+        # after that, not beside it.
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+            time.sleep(0.05)
         self.conn.close()
         self.process = self.conn = None
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (dead, waiting for its parent to notice)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def descendants(pid: int) -> list[int]:

@@ -3,6 +3,8 @@ curves on one chart), the full-screen presentation, and the whole-workshop PDF."
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -91,12 +93,12 @@ def _workshop_order(request, workshop_id: int) -> Order:
     if not access.can_read_workshop(request, workshop):
         raise Http404
 
-    def html():
+    def read():
         access.limit_heavy(request, "pdf")
-        return printing.workshop_html(workshop)
+        return partial(printing.render_workshop, printing.workshop_context(workshop))
 
     key = printshop.cache_key("workshop", workshop.pk, *printing.what_it_shows(workshop))
-    return Order(export_name(workshop, _("workshop") + ".pdf"), key, html)
+    return Order(export_name(workshop, _("workshop") + ".pdf"), key, read)
 
 
 @require_GET

@@ -3,6 +3,8 @@ other maps (current vs future state), as a chart, a table and downloads."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -153,17 +155,18 @@ def compare_download(request, map_id: int, fmt: str):
 def _changes_order(request, map_id: int) -> Order:
     journey_map = get_map(request, map_id)
 
-    def html():
+    def read():
         limit_heavy(request, "pdf")
-        context = _compare_context(request, journey_map)
-        return render_to_string("maps/print_changes.html", context, request=request)
+        shown = ("journey_map", "series", "rows", "chart", "changes")  # what paper prints
+        context = {k: v for k, v in _compare_context(request, journey_map).items() if k in shown}
+        return partial(render_to_string, "maps/print_changes.html", context)
 
     others = [v.partition(":")[2] for v in request.GET.getlist("with") if v.startswith("map:")]
     seqs = JourneyMap.objects.filter(pk__in=[pk for pk in others if pk.isdigit()])
     others = sorted(seqs.values_list("pk", "seq", "updated_at"))
     shown = (*printshop.state_of(journey_map), request.GET.urlencode(), others, get_language())
     key = printshop.cache_key("changes", *shown)
-    return Order(export_name(journey_map, _("what changed") + ".pdf"), key, html)
+    return Order(export_name(journey_map, _("what changed") + ".pdf"), key, read)
 
 
 @require_GET
