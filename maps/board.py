@@ -134,18 +134,14 @@ class Board:
         cells = [cell for column in self.columns for cell in column.cells]
         return [*cells, self.unsorted] if self.unsorted else cells
 
-    def card(self, pk: int) -> Card:
-        """A card of the loaded part of the board, with what hangs from it."""
-        return next(card for cell in self.cells() for card in cell.cards if card.pk == pk)
+    def card(self, pk: int) -> Card | None:
+        """A card of the loaded part of the board, with what hangs from it; None for one the
+        board does not show (its lane was turned off)."""
+        return next((card for cell in self.cells() for card in cell.cards if card.pk == pk), None)
 
     @property
     def lanes(self) -> list[Lane]:
         return self.journey_map.lanes
-
-    @property
-    def rows(self) -> list[tuple[Lane, list[Cell]]]:
-        """The grid read lane by lane (the PDF's table), instead of stage by stage."""
-        return [(lane, [c.cells[i] for c in self.columns]) for i, lane in enumerate(self.lanes)]
 
 
 def _mark_replaced(stages, emotions_by_card, stage_emotions) -> None:

@@ -51,7 +51,7 @@ def rows(board: Board) -> Iterator[list]:
             touchpoint = card.lane == Lane.TOUCHPOINT
             yield [
                 cell(stage_name),
-                board.journey_map.lane_name(card.lane),
+                cell(board.journey_map.lane_name(card.lane)),
                 order,
                 cell(card.text),
                 cell(card.channel_label) if touchpoint and card.channel else "",

@@ -20,6 +20,7 @@ from maps.models import (
     JourneyMap,
     Lane,
     MotEvent,
+    OpportunityScore,
     Stage,
     TouchpointFigures,
 )
@@ -66,10 +67,18 @@ def merge(kept: Card, others: list[Card]) -> Card:
         ActionPlan.objects.filter(opportunity__in=others).update(opportunity=kept)
         MotEvent.objects.filter(touchpoint__in=others).update(touchpoint=kept)
         measured = TouchpointFigures.objects.filter(touchpoint__in=others)
-        if not TouchpointFigures.objects.filter(touchpoint=kept).exists():
-            first = next((f for f in measured if not f.is_empty), None)
-            if first is not None:
-                TouchpointFigures.objects.filter(pk=first.pk).update(touchpoint=kept)
+        first = next((f for f in measured if not f.is_empty), None)
+        if first is not None:  # the refusal made sure the kept card has none worth keeping
+            TouchpointFigures.objects.filter(touchpoint=kept).delete()
+            TouchpointFigures.objects.filter(pk=first.pk).update(touchpoint=kept)
+        # Scores follow, but one per person: where someone scored the kept card too, that
+        # score stands (the card they scored as it is now).
+        scorers = set(OpportunityScore.objects.filter(card=kept).values_list("scorer", flat=True))
+        moving = OpportunityScore.objects.filter(card__in=others).order_by("card_id", "pk")
+        for score in moving:
+            if score.scorer not in scorers:
+                scorers.add(score.scorer)
+                OpportunityScore.objects.filter(pk=score.pk).update(card=kept)
         kept.joined = [*kept.joined, *(text for c in others for text in [c.text, *c.joined])]
         kept.votes += sum(card.votes for card in others)
         kept.is_mot = kept.is_touchpoint and (kept.is_mot or any(c.is_mot for c in others))
@@ -120,6 +129,8 @@ class CardMoveForm(forms.Form):
         direction = data.get("direction")
         if not (direction or data.get("lane") or data.get("position") is not None):
             raise forms.ValidationError(_("Say where the card goes."))
+        if direction and data.get("lane") and data["lane"] != card.lane:
+            raise forms.ValidationError(_("Move the card one step or to another lane, not both."))
         lane = data["lane"] = data.get("lane") or card.lane
         if lane == Lane.UNSORTED:
             data["stage"] = None

@@ -82,6 +82,9 @@ def test_turning_off_a_lane_with_cards_says_how_many_first_and_hides_them(
     assert journey_map.extra_lanes == ["evidence"]
     board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
     assert "강점 0" not in board and Card.objects.filter(lane=Lane.STRENGTH).count() == 2
+    hidden = Card.objects.get(text="강점 0")  # asked for by its address: not on the board
+    url = reverse("maps:card", args=[journey_map.pk, hidden.pk])
+    assert editor_client.get(url, **HTMX).status_code == 404
     set_lanes(editor_client, journey_map, "evidence", "strength")  # back, with its cards
     board = editor_client.get(reverse("maps:board", args=[journey_map.pk])).content.decode()
     assert "강점 0" in board and "강점 1" in board

@@ -92,3 +92,13 @@ def test_the_workbook_costs_the_same_queries_for_any_number_of_cards(editor_clie
 def test_a_stranger_gets_no_workbook(client, django_user_model, filled):
     client.force_login(django_user_model.objects.create_user("stranger"))
     assert client.get(reverse("maps:export-cards", args=[filled.pk])).status_code == 404
+
+
+def test_an_own_lane_named_like_a_formula_stays_text(editor_client, journey_map, stages):
+    journey_map.custom_lanes = {Lane.CUSTOM1: '=HYPERLINK("http://x","클릭")'}
+    journey_map.save()
+    Card.objects.create(journey_map=journey_map, stage=stages[0], lane=Lane.CUSTOM1, text="메모")
+    response = editor_client.get(reverse("maps:export-cards", args=[journey_map.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["카드"].values)
+    memo = next(row for row in rows if row[3] == "메모")
+    assert memo[1] == '\'=HYPERLINK("http://x","클릭")'

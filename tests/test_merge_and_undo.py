@@ -217,3 +217,78 @@ def test_merged_texts_travel_in_the_json_export_and_come_back(editor_client, jou
     data["map"]["unsorted"][0]["joined"] = "같은 메모"  # not a list
     with pytest.raises(importing.ImportProblem, match=r"map\.unsorted\[0\]\.joined"):
         importing.load(data)
+
+
+@pytest.mark.parametrize("since", ["emotion card", "dot", "mot"])
+def test_a_move_is_not_taken_back_over_what_others_added_to_the_card_since(
+    editor_client, workshop, journey_map, stages, since
+):
+    card = Card.objects.create(stage=stages[0], lane=Lane.TOUCHPOINT, text="앱 푸시")
+    url = reverse("maps:card-move", args=[journey_map.pk, card.pk])
+    moved = editor_client.post(url, {"stage": stages[2].pk, "position": 0}, **HTMX)
+    card.refresh_from_db()
+    if since == "emotion card":  # written on the card where it is now
+        EmotionCard.objects.create(touchpoint=card, score=-1)
+    elif since == "dot":
+        Dot.objects.create(workshop=workshop, round=1, card=card, voter="u1", slot=1)
+        Card.objects.filter(pk=card.pk).update(votes=1)
+    else:
+        Card.objects.filter(pk=card.pk).update(is_mot=True)
+    refused = editor_client.post(offered(moved), **HTMX)
+    assert refused.status_code == 403 and "그대로" in refused.content.decode()
+    card.refresh_from_db()
+    assert card.stage == stages[2]
+    assert set(EmotionCard.objects.values_list("stage", flat=True)) <= {stages[2].pk}
+
+
+def test_a_delete_whose_dot_slot_was_used_again_is_refused_not_broken(
+    editor_client, workshop, journey_map, stages
+):
+    card = Card.objects.create(stage=stages[0], lane=Lane.OPPORTUNITY, text="알림톡", votes=1)
+    Dot.objects.create(workshop=workshop, round=1, card=card, voter="u1", slot=1)
+    response = editor_client.post(
+        reverse("maps:card-delete", args=[journey_map.pk, card.pk]), **HTMX
+    )
+    other = Card.objects.create(stage=stages[0], lane=Lane.OPPORTUNITY, text="챗봇")
+    Dot.objects.create(workshop=workshop, round=1, card=other, voter="u1", slot=1)
+    refused = editor_client.post(offered(response), **HTMX)
+    assert refused.status_code == 403
+    assert not Card.objects.filter(pk=card.pk).exists()
+    assert Dot.objects.get().card == other
+
+
+def test_scores_follow_a_merge_one_per_person_and_come_back_with_its_undo(
+    editor_client, journey_map, make_card
+):
+    from maps.models import OpportunityScore
+
+    a = make_card("알림톡", lane=Lane.OPPORTUNITY)
+    b = make_card("카카오 알림", lane=Lane.OPPORTUNITY)
+    for card, scorer, value in ((a, "u1", 5), (b, "u1", 1), (b, "u2", 3)):
+        OpportunityScore.objects.create(
+            journey_map=journey_map,
+            card=card,
+            scorer=scorer,
+            customer_value=value,
+            business_value=value,
+            effort=value,
+        )
+    response = merge(editor_client, journey_map, a, b)
+    assert response.status_code == 200
+    kept = sorted(OpportunityScore.objects.values_list("card", "scorer", "customer_value"))
+    assert kept == [(a.pk, "u1", 5), (a.pk, "u2", 3)]  # u1's own score on the kept card stands
+    assert editor_client.post(offered(response), **HTMX).status_code == 200
+    back = sorted(OpportunityScore.objects.values_list("card", "scorer", "customer_value"))
+    assert back == sorted([(a.pk, "u1", 5), (b.pk, "u1", 1), (b.pk, "u2", 3)])
+
+
+def test_a_merge_keeps_the_figures_when_the_kept_card_has_only_an_empty_row(
+    editor_client, journey_map, make_card
+):
+    kept = make_card("앱", lane=Lane.TOUCHPOINT)
+    other = make_card("모바일 앱", lane=Lane.TOUCHPOINT)
+    TouchpointFigures.objects.create(touchpoint=kept)  # the 📊 form saved blank
+    TouchpointFigures.objects.create(touchpoint=other, complaints=12)
+    assert merge(editor_client, journey_map, kept, other).status_code == 200
+    assert TouchpointFigures.objects.get().touchpoint == kept
+    assert TouchpointFigures.objects.get().complaints == 12

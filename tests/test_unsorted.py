@@ -129,6 +129,21 @@ def test_arrows_in_the_unsorted_area_reorder_it_and_never_leave_it(editor_client
     assert unsorted(journey_map) == [("b", 0, "unsorted"), ("a", 1, "unsorted")]
 
 
+@pytest.mark.parametrize("lane", ["thought", "unsorted"])
+def test_a_step_and_another_lane_at_once_is_refused_in_words(
+    editor_client, journey_map, stages, lane
+):
+    write(editor_client, journey_map, "메모")
+    card = journey_map.cards.get(text="메모")
+    if lane == "unsorted":  # a sorted card asked to step and leave for the unsorted area
+        card.stage, card.lane = stages[0], Lane.ACTION
+        card.save()
+    before = list(journey_map.cards.values_list("stage", "lane", "position"))
+    response = move(editor_client, card, direction="up", lane=lane)
+    assert response.status_code == 422 and "동시에" in response.content.decode()
+    assert list(journey_map.cards.values_list("stage", "lane", "position")) == before
+
+
 def test_an_unsorted_card_is_edited_shown_and_deleted_like_any_other(editor_client, journey_map):
     write(editor_client, journey_map, "오타 있는 카드")
     card = journey_map.cards.get()

@@ -3,8 +3,9 @@
 Before the action its rows are written down as they are (Django's serializers: the card and
 everything that hangs from it); taking it back saves them again as they were, with their own
 ids, so links to them (an owner's link to a plan) work again. Only the person who did it may,
-within WINDOW, and not over someone else's change: a card edited, moved or merged by anyone
-since is left as it is, and the person is told so.
+within WINDOW, and not over someone else's change: a card edited, moved, merged, dotted,
+flagged or felt about (an emotion card, a plan, a score) by anyone since is left as it is,
+and the person is told so.
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core import serializers
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maps.models import ActionPlan, Card, EmotionCard, MotEvent, TouchpointFigures
+from maps.models import (
+    ActionPlan,
+    Card,
+    EmotionCard,
+    MotEvent,
+    OpportunityScore,
+    TouchpointFigures,
+)
 from maps.models.journey_map import renumber
 from maps.models.plans import PlanNote, Reminder
 from workshops.access import Author, WriteRefused
@@ -37,6 +45,7 @@ def rows_of(cards: list[Card]) -> list:
         *Reminder.objects.filter(plan__in=plans),
         *TouchpointFigures.objects.filter(touchpoint__in=ids),
         *MotEvent.objects.filter(touchpoint__in=ids),
+        *OpportunityScore.objects.filter(card__in=ids),
         *Dot.objects.filter(card__in=ids),
     ]
 
@@ -65,7 +74,20 @@ def watch(undo: Undo, cards: list[Card]) -> None:
 
 
 def _state(card: Card) -> list:
-    return [card.version, card.stage_id, card.lane]
+    """What taking back would overwrite: the card's place, flag and dots, and what hangs
+    from it (emotion cards, plans as their owners keep them, scores)."""
+    plans = ActionPlan.objects.filter(opportunity=card).order_by("pk")
+    return [
+        card.version,
+        card.stage_id,
+        card.lane,
+        card.is_mot,
+        card.votes,
+        sorted(EmotionCard.all_objects.filter(touchpoint=card).values_list("pk", flat=True)),
+        [str(p) for p in plans.values_list("pk", "status", "owner", "due_date", "result")],
+        sorted(OpportunityScore.objects.filter(card=card).values_list("pk", flat=True)),
+        sorted(Dot.objects.filter(card=card).values_list("pk", flat=True)),
+    ]
 
 
 def find(journey_map, pk: int, by: Author) -> Undo:
@@ -89,8 +111,15 @@ def take_back(undo: Undo) -> set[tuple[int | None, str]]:
         raise WriteRefused(_("Its stage was deleted since: it cannot come back."))
     cells = {(c.stage_id, c.lane) for c in cards.values()}
     with transaction.atomic():
-        for row in rows:
-            row.save()  # as it was, with its own id (a raw save: no checks run again)
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves the rest usable
+                for row in rows:
+                    row.save()  # as it was, with its own id (a raw save: no checks again)
+        except IntegrityError as clash:
+            # E.g. a dot of the deleted card: its voter has placed it elsewhere since.
+            raise WriteRefused(
+                _("Someone changed these cards since: they were left as they are.")
+            ) from clash
         for card in restored:  # back at its place in its cell
             ids = card.cell_ids(card.stage, card.lane)
             ids.insert(min(card.position, len(ids)), card.pk)

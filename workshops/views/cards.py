@@ -88,6 +88,8 @@ def card_detail(request, map_id: int, card_id: int):
     journey_map = get_map(request, map_id)
     card = get_object_or_404(journey_map.cards, pk=card_id)
     card = Board.load(journey_map, stage_ids=[card.stage_id]).card(card.pk)
+    if card is None:
+        raise Http404  # in a lane the map has turned off: not on the board
     return part(request, journey_map, "maps/card.html", {"card": card})
 
 
