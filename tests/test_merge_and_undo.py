@@ -292,3 +292,18 @@ def test_a_merge_keeps_the_figures_when_the_kept_card_has_only_an_empty_row(
     assert merge(editor_client, journey_map, kept, other).status_code == 200
     assert TouchpointFigures.objects.get().touchpoint == kept
     assert TouchpointFigures.objects.get().complaints == 12
+
+
+def test_undo_keeps_to_the_lanes_the_agenda_step_opens(workshop, join, editor_client):
+    from tests.test_agenda import control
+
+    member = join(workshop, "팀 A")
+    journey_map = workshop.teams.get(name="팀 A").journey_map
+    control(editor_client, workshop, "step", step=1)  # the steps that open the card lanes
+    card = Card.objects.create(stage=journey_map.stages.first(), lane=Lane.ACTION, text="행동")
+    deleted = member.post(reverse("maps:card-delete", args=[journey_map.pk, card.pk]), **HTMX)
+    assert deleted.status_code == 200
+    control(editor_client, workshop, "step", step=0)  # back to the topic: no card lane open
+    refused = member.post(offered(deleted), **HTMX)
+    assert refused.status_code == 403
+    assert not Card.objects.filter(pk=card.pk).exists()

@@ -97,6 +97,13 @@ def find(journey_map, pk: int, by: Author) -> Undo:
     return undo
 
 
+def lanes(undo: Undo) -> set[str]:
+    """The lanes taking back writes to: where its cards come back, and where they are now."""
+    rows = serializers.deserialize("json", undo.rows)
+    back = {row.object.lane for row in rows if isinstance(row.object, Card)}
+    return back | {state[2] for state in undo.after.values()}
+
+
 def take_back(undo: Undo) -> set[tuple[int | None, str]]:
     """Save the rows back as they were; the cells that changed (stage, lane)."""
     cards = {str(c.pk): c for c in Card.all_objects.filter(pk__in=[int(k) for k in undo.after])}

@@ -45,6 +45,8 @@ def take_back(request, map_id: int, undo_id: int):
     """One's own slip, within the undo window, unless someone changed the cards since."""
     journey_map = get_map_for_edit(request, map_id)
     taken = undo.find(journey_map, undo_id, author(request))
+    for lane in undo.lanes(taken):  # as for the slip itself: lanes the agenda step opens
+        access.check_area(request, *Area.opening(lane))
     return answer(request, journey_map, actions.take_back(taken, by=author(request)))
 
 
