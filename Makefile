@@ -100,6 +100,8 @@ bench: install
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/board_weight.py
 	$(PY) benchmarks/exports.py
+	$(PY) benchmarks/printing.py
+	$(PY) benchmarks/print_load.py
 	$(PY) benchmarks/fanout.py
 	$(PY) benchmarks/flood.py
 	$(PY) benchmarks/imports.py

@@ -24,13 +24,7 @@ WRITERS, CARDS_EACH = 20, 5
 def test_twenty_writers_at_once_all_land(daphne, django_user_model):
     journey_map = JourneyMap.objects.create_from_preset(title="동시 쓰기", preset="funnel")
     stage = journey_map.stages.first()
-    editors = []
-    for n in range(WRITERS):
-        client = Client()
-        client.force_login(django_user_model.objects.create_user(f"w{n}", is_staff=True))
-        editor = Editor(daphne, client.cookies["sessionid"].value)
-        editor.open_board(journey_map.pk)
-        editors.append(editor)
+    editors = _editors(daphne, django_user_model, journey_map, "w", WRITERS)
 
     statuses: Counter = Counter()
     start = threading.Barrier(WRITERS)

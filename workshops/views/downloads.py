@@ -57,10 +57,7 @@ def curve_download(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
     limit_heavy(request, "chart")
     drawn = charts.render(CurveData.load(journey_map), fmt)
-    if request.GET.get("v"):
-        return _shown(drawn, fmt)
-    name = export_name(journey_map, _("emotion curve") + f".{fmt}")
-    return download(drawn, IMAGE_TYPES[fmt], name)
+    return _chart(request, drawn, fmt, export_name(journey_map, _("emotion curve") + f".{fmt}"))
 
 
 @require_GET
@@ -72,14 +69,15 @@ def priorities_download(request, map_id: int, fmt: str):
         raise Http404
     limit_heavy(request, "chart")
     drawn = scoring.render_matrix(scoring.priorities(journey_map), fmt)
-    if request.GET.get("v"):
-        return _shown(drawn, fmt)
     name = export_name(journey_map, _("value for effort") + f".{fmt}")
-    return download(drawn, IMAGE_TYPES[fmt], name)
+    return _chart(request, drawn, fmt, name)
 
 
-def _shown(drawn: bytes, fmt: str) -> HttpResponse:
-    """A chart shown on the board: its address carries the curve's digest, so it never changes."""
+def _chart(request, drawn: bytes, fmt: str, name: str) -> HttpResponse:
+    """A chart shown on the board (`?v=`: its address carries a digest of what it draws, so
+    it never changes and is kept), or the same chart as a download named `name`."""
+    if not request.GET.get("v"):
+        return download(drawn, IMAGE_TYPES[fmt], name)
     response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
@@ -93,10 +91,8 @@ def touchpoint_curve(request, map_id: int, fmt: str):
     journey_map = get_map(request, map_id)
     limit_heavy(request, "chart")
     drawn = touchpoint_chart.render(CurveData.load(journey_map), fmt)
-    if request.GET.get("v"):
-        return _shown(drawn, fmt)
     name = export_name(journey_map, _("emotion curve by touchpoint") + f".{fmt}")
-    return download(drawn, IMAGE_TYPES[fmt], name)
+    return _chart(request, drawn, fmt, name)
 
 
 @require_GET
@@ -111,11 +107,7 @@ def curve_split(request, map_id: int, by: str, fmt: str):
     if not series:
         raise Http404  # one role (or none) has nothing to compare
     drawn = charts.render_compare(series, fmt)
-    if request.GET.get("v"):
-        response = HttpResponse(drawn, content_type=IMAGE_TYPES[fmt])
-        response["Cache-Control"] = "private, max-age=31536000, immutable"
-        return response
-    return download(drawn, IMAGE_TYPES[fmt], export_name(journey_map, f"{by}.{fmt}"))
+    return _chart(request, drawn, fmt, export_name(journey_map, f"{by}.{fmt}"))
 
 
 @require_GET
