@@ -97,7 +97,7 @@ def realistic_map(cards: int, stages: int) -> JourneyMap:
             journey_map=journey_map,
             stage_id=tp.stage_id,
             touchpoint=tp,
-            score=(i * 7) % 5 - 2,
+            score=max(-2, min(2, (i * 7) % 5 - 2 + tp.stage_id % 3 - 1)),  # stages differ
             words="기다리는 시간이 너무 길다" if i % 3 == 0 else "",
             author_name=f"참가자 {i % 6 + 1}",
         )

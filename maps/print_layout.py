@@ -19,7 +19,7 @@ from maps.models import Card, Lane
 STAGES_PER_BAND = 8  # past this, stage columns are too narrow to read: another band
 # A4 landscape with the print CSS's margins, in millimetres.
 GRID_WIDTH = 277 - 22  # the page less the lane-label column
-ROW_HEIGHT = 75  # the most one printed row may take: a page holds ~165 under the header,
+ROW_HEIGHT = 55  # the most one printed row may take: a page holds ~165 under the header,
 # and a row that does not fit in what is left of a page moves to the next (smaller packs better)
 LONG_TEXT = 280  # characters a card shows on paper; the rest is in the appendix
 
