@@ -66,7 +66,7 @@ def test_in_production_the_demo_login_gets_a_random_password_shown_once(settings
 
 def test_it_makes_a_demo_workshop_with_two_teams_and_the_default_agenda():
     call_command("seed_demo")
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(closed_at=None)
     assert [team.name for team in workshop.teams.all()] == [
         "1팀 · 에너지 투자",
         "2팀 · 온라인 상담",
@@ -78,9 +78,9 @@ def test_it_makes_a_demo_workshop_with_two_teams_and_the_default_agenda():
 
 def test_a_demo_workshop_whose_date_passed_moves_to_today():
     call_command("seed_demo")
-    Workshop.objects.update(date=datetime.date(2020, 1, 1))
+    Workshop.objects.filter(closed_at=None).update(date=datetime.date(2020, 1, 1))
     call_command("seed_demo")
-    assert Workshop.objects.get().can_join
+    assert Workshop.objects.get(closed_at=None).can_join
 
 
 def test_running_it_twice_changes_nothing():
@@ -88,3 +88,27 @@ def test_running_it_twice_changes_nothing():
     before = snapshot()
     call_command("seed_demo")
     assert snapshot() == before
+
+
+def test_a_finished_demo_workshop_has_maps_whose_pdf_shows_the_product(client, poppler, tmp_path):
+    """Closed, two teams on the loan example: curve, MOTs and plans with owners on page 1."""
+    import subprocess
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    call_command("seed_demo")
+    held = Workshop.objects.exclude(closed_at=None).get()
+    assert held.teams.count() == 2
+    for team in held.teams.all():
+        assert team.journey_map.cards.count() >= 20
+        assert team.journey_map.action_plans.exclude(owner="").exists()
+    client.force_login(get_user_model().objects.get(username="facilitator"))
+    response = client.get(reverse("workshops:export-pdf", args=[held.pk]))
+    assert response.status_code == 200
+    (tmp_path / "held.pdf").write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "held.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "1팀 · 모바일 대출" in text and "2팀 · 지점 대출" in text
+    assert "진실의 순간" in text and "액션 플랜" in text

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from maps import examples
 from maps.models import (
     ActionPlan,
     Card,
@@ -27,7 +28,7 @@ from maps.models import (
     WorkRole,
 )
 from workshops.access import Author
-from workshops.actions.facilitation import create_workshop
+from workshops.actions.facilitation import close_workshop, create_workshop
 from workshops.broadcast import action
 from workshops.models import Workshop
 
@@ -38,6 +39,10 @@ DEMO_TITLE = "에너지 투자 플랫폼: 첫 투자에서 세 번째 투자까�
 STAGES = ["인지", "고려", "구매", "유지 및 추천"]
 DEMO_WORKSHOP = "고객 여정 지도 워크숍 (데모)"
 DEMO_TEAMS = ["1팀 · 에너지 투자", "2팀 · 온라인 상담"]
+# A workshop already held: its teams' maps are the loan example, so the workshop PDF and
+# the plans pages show what the product gives a manager on the first run.
+DEMO_FINISHED = "대출 여정 워크숍 (지난 회차, 데모)"
+DEMO_FINISHED_TEAMS = ["1팀 · 모바일 대출", "2팀 · 지점 대출"]
 
 # (stage index, lane, text, touchpoint extras)
 CARDS = [
@@ -176,6 +181,7 @@ class Command(BaseCommand):
             journey_map = load_demo_map()
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo map #{journey_map.pk}."))
         workshop = self.ensure_workshop()
+        self.ensure_finished_workshop()
         self.stdout.write(
             f"Demo workshop: console /workshops/{workshop.pk}/ · join at /join/ "
             f"with the code {workshop.code_display}"
@@ -198,6 +204,21 @@ class Command(BaseCommand):
             workshop.date = timezone.localdate()
             workshop.save(update_fields=["date"])
         return workshop
+
+    def ensure_finished_workshop(self) -> None:
+        if Workshop.objects.filter(title=DEMO_FINISHED).exists():
+            return
+        facilitator = get_user_model().objects.get(username=DEMO_USERNAME)
+        by = Author(name=facilitator.get_full_name(), user=facilitator)
+        held = create_workshop(
+            title=DEMO_FINISHED,
+            date=timezone.localdate() - datetime.timedelta(days=14),
+            teams=DEMO_FINISHED_TEAMS,
+            preset="funnel",
+            source=examples.as_of_today(examples.get("loan")),
+            by=by,
+        )
+        close_workshop(held, by=by)
 
     def ensure_facilitator(self) -> None:
         User = get_user_model()
