@@ -162,3 +162,25 @@ def test_a_stopping_server_leaves_no_worker_or_browser(
     while any(printshop.alive(pid) for pid in family) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in family if printshop.alive(pid)]
+
+
+def test_a_job_nobody_waits_for_any_more_is_stopped_while_it_is_made(
+    editor_client, journey_map, stages, shop, monkeypatch
+):
+    shop, _made = shop
+    url = reverse("maps:export-pdf", args=[journey_map.pk])
+    assert editor_client.get(url).status_code == 200  # the worker is warm
+    Card.objects.bulk_create(  # seconds of layout
+        Card(journey_map=journey_map, stage=stages[n % 4], lane=Lane.ACTION, text=f"카드 {n}")
+        for n in range(1500)
+    )
+    journey_map.bump()
+    monkeypatch.setattr(printshop, "WANTED_FOR", 0.5)
+    worker = shop.workers[0]
+    before = set(shop.jobs)
+    assert editor_client.get(url, **HX).status_code == 202  # asked once, then the tab closed
+    [job] = [shop.jobs[key] for key in set(shop.jobs) - before]
+    pid = worker.process.pid
+    assert job.done.wait(60)
+    assert job.state == "failed" and "기다리는 사람이 없어" in job.reason
+    assert not printshop.alive(pid)  # stopped mid-render: the worker was killed

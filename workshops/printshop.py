@@ -137,7 +137,9 @@ class Worker:
 
     def render(self, job: Job) -> bytes:
         if self.process is None or not self.process.is_alive():
-            self.start()
+            self.start()  # seconds: whoever asked may have gone meanwhile
+        if not job.wanted:
+            raise PrintFailed(_("Nobody was waiting for the PDF any more."))
         self.conn.send(job.html)
         deadline = time.monotonic() + settings.PDF_TIME_LIMIT
         while not self.conn.poll(0.25):
