@@ -63,15 +63,15 @@ def _progress(shop, job, order) -> HttpResponse:
         return _file(path, order.name)
     if job.state == "failed":
         return _failed(job)
+    # Short: it is the download button's own label meanwhile.
     if job.state == "making":
-        said = _("Making the PDF… %(seconds)d s") % {"seconds": time.monotonic() - job.started}
+        said = _("PDF: making it, %(seconds)d s") % {"seconds": time.monotonic() - job.started}
+    elif (ahead := shop.ahead_of(job)) == 0:
+        said = _("PDF: starting…")
     else:
-        ahead = shop.ahead_of(job)
-        said = ngettext(
-            "Waiting for the PDF: %(ahead)d before it…",
-            "Waiting for the PDF: %(ahead)d before it…",
-            ahead,
-        ) % {"ahead": ahead}
+        said = ngettext("PDF: %(ahead)d ahead in line", "PDF: %(ahead)d ahead in line", ahead) % {
+            "ahead": ahead
+        }
     return HttpResponse(
         said, status=202, content_type="text/plain; charset=utf-8", headers={"Retry-After": "1"}
     )
