@@ -29,6 +29,18 @@ async def frame_of(socket, kind: str, timeout: float):
             return frame
 
 
+async def pinging_until(socket, kind: str, pings: int = 10):
+    """Ping as the page does (the server checks the layer once per ping, one check at a
+    time) until a frame of `kind` comes; that frame, or None."""
+    for _ in range(pings):
+        await socket.send(json.dumps({"type": "ping"}))
+        try:
+            return await frame_of(socket, kind, 4)
+        except TimeoutError:
+            continue
+    return None
+
+
 @pytest.fixture
 def redis_behind_a_proxy(redis_url):
     proxy = Proxy(urlsplit(redis_url).port or 6379)
@@ -55,29 +67,13 @@ async def test_pages_hear_paused_then_resumed_and_edits_save_throughout(
         await frame_of(socket, "pong", 5)
 
         proxy.cut()
-        paused = None
-        for _ in range(10):  # pings as the page sends them (one echo check at a time)
-            await socket.send(json.dumps({"type": "ping"}))
-            try:
-                paused = await frame_of(socket, "paused", 4)
-                break
-            except TimeoutError:
-                continue
-        assert paused is not None, server.log()
+        assert await pinging_until(socket, "paused"), server.log()
         # The edit is saved even though nobody can be told by push.
         await sync_to_async(add_card_through)(server, journey_map, editor_session, "끊긴 동안")
         assert await Card.objects.filter(text="끊긴 동안").acount() == 1
 
-        proxy.restore()
-        resumed = None
-        for _ in range(10):  # each ping asks again; Redis clients reconnect on their own
-            await socket.send(json.dumps({"type": "ping"}))
-            try:
-                resumed = await frame_of(socket, "resumed", 4)
-                break
-            except TimeoutError:
-                continue
-        assert resumed is not None, server.log()
+        proxy.restore()  # Redis clients reconnect on their own; each ping asks again
+        assert await pinging_until(socket, "resumed"), server.log()
         # And pushes reach the page again.
         await sync_to_async(add_card_through)(server, journey_map, editor_session, "돌아온 뒤")
         push = await frame_of(socket, "push", 10)
