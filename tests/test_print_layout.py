@@ -145,3 +145,58 @@ def test_past_eight_stages_the_grid_is_cut_in_even_bands(journey_map, count, siz
     )
     bands = print_layout.bands(Board.load(journey_map))
     assert [len(band.columns) for band in bands] == sizes
+
+
+def test_every_page_carries_the_title_and_the_pdf_is_tagged_korean_with_cjk_covered(
+    editor_client, journey_map, stages, poppler, tmp_path
+):
+    journey_map.title = '대출 "여정" \\ </style><b>굵게</b>'
+    journey_map.save()
+    fill(journey_map, stages, 120)
+    Card.objects.create(
+        journey_map=journey_map, stage=stages[0], lane=Lane.THOUGHT, text="한자 說明 简体说明"
+    )
+    pages = pages_of(editor_client, journey_map, tmp_path)
+    assert len(pages) >= 3
+    assert all(journey_map.title in page for page in pages)  # the running title, as typed
+    path = tmp_path / "map.pdf"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert b"/Lang (ko)" in path.read_bytes()
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "WenQuanYi" in fonts and "Type 3" not in fonts  # CJK fallback; emoji as text
+    assert "한자 說明 简体说明" in "".join(pages)
+
+
+def test_the_curve_reads_at_thirty_stages_and_with_long_names():
+    from maps import charts
+
+    long = "가입 서류를 모바일로 제출하고 본인 인증을 마치는 단계" * 2  # ~60 characters
+    six = charts.stage_label(long, 6)
+    assert six.count("\n") == 1 and six.endswith("…")  # two lines at most, shortened
+    assert all(len(line) <= 16 for line in six.split("\n"))
+    thirty = charts.stage_label(long, 30)
+    assert "\n" not in thirty and len(thirty) <= 8 and thirty.endswith("…")
+    assert charts.tick_style(30)["rotation"] == 45 and "rotation" not in charts.tick_style(8)
+    assert charts.stage_label("인지", 30) == "인지"
+
+
+def test_the_band_is_the_middle_half_from_ten_cards():
+    from maps import charts
+
+    assert charts.spread([-2, 0, 1]) == (-2, 1)  # few cards: lowest to highest
+    many = [-2, -1, 0, 0, 1, 1, 1, 1, 2, 2]
+    low, high = charts.spread(many)
+    assert (low, high) != (-2, 2) and -1 <= low <= 0 and 1 <= high <= 2
+    assert charts.spread([]) is None
+
+
+def test_paper_lists_each_mot_candidate_wording_once(journey_map, stages):
+    from maps import pdf
+
+    for stage in stages:  # the same wording on every stage, each with two negative cards
+        touchpoint = Card.objects.create(stage=stage, lane=Lane.TOUCHPOINT, text="콜센터 대기")
+        for _ in range(2):
+            EmotionCard.objects.create(touchpoint=touchpoint, score=-2)
+    context = pdf.document_context(journey_map)
+    assert [c.touchpoint.text for c in context["mot_candidates"]] == ["콜센터 대기"]

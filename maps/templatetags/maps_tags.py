@@ -6,6 +6,7 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from maps import charts, scoring
@@ -152,3 +153,13 @@ def matrix_words(priorities) -> str:
 def lane_name(lane, journey_map) -> str:
     """A lane as its map calls it (a map's own lanes have the names it gave them)."""
     return journey_map.lane_name(lane) if journey_map else str(lane.label)
+
+
+@register.filter
+def css_string(value) -> str:
+    """`value` as a quoted CSS string, safe inside a <style> element: a title typed by
+    anyone (quotes, backslashes, "</style>") stays a title (the PDF's running title)."""
+    text = "".join(
+        ch if ch.isalnum() or ch in " .,-_()·:" else f"\\{ord(ch):x} " for ch in str(value)
+    )
+    return mark_safe(f'"{text}"')  # noqa: S308 - every other character escaped above
