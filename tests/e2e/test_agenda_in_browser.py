@@ -22,7 +22,7 @@ def test_the_agenda_changes_during_the_workshop_and_the_projector_follows(
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     load_demo()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(closed_at=None)
     team = workshop.teams.first()
 
     host = screens("agenda-console")

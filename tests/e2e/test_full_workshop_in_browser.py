@@ -25,7 +25,7 @@ def shot(page, name):
 
 
 def join(page, url, name, team):
-    page.goto(f"{url}/j/{Workshop.objects.get().join_token}/")
+    page.goto(f"{url}/j/{Workshop.objects.get(closed_at=None).join_token}/")
     page.fill("input[name=display_name]", name)
     page.check(f"input[name=team][value='{team.pk}']")
     page.get_by_role("button", name=re.compile("참여|Join")).click()
@@ -72,7 +72,7 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
     load_demo()
     open_screen = screens
     url = daphne.url
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(closed_at=None)
     team_1, team_2 = workshop.teams.all()
     stages_1 = list(team_1.journey_map.stages.all())
     stages_2 = list(team_2.journey_map.stages.all())

@@ -32,7 +32,7 @@ def open_as_member(browser, live_server, team, **device):
 
 def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live_server, artifacts):
     load_demo()
-    team = Workshop.objects.get().teams.first()
+    team = Workshop.objects.get(closed_at=None).teams.first()
     stages = list(team.journey_map.stages.all())
     # A scored opportunity: its ranking (a wide table) must not widen the page either.
     chance = Card.objects.create(
@@ -105,7 +105,7 @@ def test_a_phone_shows_one_stage_at_a_time_and_adds_with_the_thumb(browser, live
 
 def test_a_laptop_shows_four_stages_with_their_lane_labels(browser, live_server):
     load_demo()
-    team = Workshop.objects.get().teams.first()
+    team = Workshop.objects.get(closed_at=None).teams.first()
     page, errors = open_as_member(
         browser, live_server, team, viewport={"width": 1280, "height": 720}
     )

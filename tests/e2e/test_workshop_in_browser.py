@@ -22,7 +22,7 @@ def clock_seconds(page) -> int:
 def test_the_facilitator_starts_step_2_and_every_participant_sees_it(daphne, screens, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     load_demo()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(closed_at=None)
     team_1, team_2 = workshop.teams.all()
 
     host = screens("workshop-console")
