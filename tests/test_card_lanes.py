@@ -164,3 +164,21 @@ def test_a_participant_moves_only_between_lanes_the_step_opens(workshop, join, e
         assert "기회" in response.content.decode()  # names the closed lane
     assert where(action)[1] == Lane.ACTION and where(opportunity)[1] == Lane.OPPORTUNITY
     assert move(member, action, lane="thought").status_code == 200
+
+
+def test_a_refusal_does_not_count_emotion_cards_still_private(editor_client, make_card):
+    card = make_card("상담 채팅", lane=Lane.TOUCHPOINT)
+    EmotionCard.objects.create(touchpoint=card, score=1)
+    for _ in range(2):  # written during private writing, not revealed yet
+        EmotionCard.all_objects.create(
+            journey_map=card.journey_map,
+            stage=card.stage,
+            touchpoint=card,
+            score=-2,
+            private_to="someone",
+        )
+    refused = move(editor_client, card, lane="thought")
+    said = refused.content.decode()
+    assert refused.status_code == 422 and "감정 카드 1장" in said
+    assert "3장" not in said and "2장" not in said and "공개되지 않은" in said
+    assert where(card)[1] == Lane.TOUCHPOINT

@@ -157,10 +157,14 @@ class Card(models.Model):
         if lane != Lane.TOUCHPOINT:
             if self.is_mot:
                 held.append(gettext("its MOT flag"))
-            feelings = EmotionCard.all_objects.filter(touchpoint=self).count()
-            if feelings:
-                words = ngettext("%(n)d emotion card", "%(n)d emotion cards", feelings)
-                held.append(words % {"n": feelings})
+            feelings = EmotionCard.all_objects.filter(touchpoint=self)
+            shown = feelings.filter(private_to="").count()
+            if shown:
+                words = ngettext("%(n)d emotion card", "%(n)d emotion cards", shown)
+                held.append(words % {"n": shown})
+            if feelings.exclude(private_to="").exists():
+                # Private writing: they must not be lost, but their number is nobody's yet.
+                held.append(gettext("emotion cards not revealed yet"))
             figures = getattr(self, "figures", None)
             if figures is not None and not figures.is_empty:
                 held.append(gettext("the figures from the records"))
