@@ -141,6 +141,9 @@ def test_a_job_nobody_waits_for_is_dropped(editor_client, journey_map, stages, s
     assert busy.wait(5) and job.done.wait(60)
     assert job.state == "failed" and "기다리는 사람이 없어" in job.reason
     assert printshop.cached(job.key) is None
+    worker.render = render
+    # Whoever asks later is not told of the dropped job: a new one makes the file.
+    assert editor_client.get(url).status_code == 200
 
 
 def test_a_stopping_server_leaves_no_worker_or_browser(

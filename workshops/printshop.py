@@ -39,6 +39,10 @@ class PrintFailed(Exception):
     """Said to the person waiting, as it is."""
 
 
+def nobody_waits() -> PrintFailed:
+    return PrintFailed(_("Nobody was waiting for the PDF any more."))
+
+
 @dataclass
 class Job:
     key: str
@@ -139,7 +143,7 @@ class Worker:
         if self.process is None or not self.process.is_alive():
             self.start()  # seconds: whoever asked may have gone meanwhile
         if not job.wanted:
-            raise PrintFailed(_("Nobody was waiting for the PDF any more."))
+            raise nobody_waits()
         self.conn.send(job.html)
         deadline = time.monotonic() + settings.PDF_TIME_LIMIT
         while not self.conn.poll(0.25):
@@ -154,7 +158,7 @@ class Worker:
                 raise PrintFailed(_("The PDF needed more memory than allowed and was stopped."))
             if not job.wanted:
                 self.stop()
-                raise PrintFailed(_("Nobody was waiting for the PDF any more."))
+                raise nobody_waits()
             if not self.process.is_alive():
                 self.stop()
                 raise PrintFailed(_("The PDF maker stopped unexpectedly."))
@@ -271,14 +275,16 @@ class Printshop:
                     if job.wanted:
                         job.state, job.started = "making", time.monotonic()
                         return job
-                    self._finish(job, "failed", _("Nobody was waiting for the PDF any more."))
+                    self._finish(job, "failed", str(nobody_waits()))
                 self.lock.wait()
 
     def _finish(self, job: Job, state: str, reason: str = "") -> None:
         job.state, job.reason, job.html = state, reason, ""
         job.done.set()
-        if self.jobs.get(job.key) is job and state == "done":
-            del self.jobs[job.key]  # from now on the cached file answers
+        # Done: the cached file answers from now on. Failed with nobody waiting: there is
+        # nobody to tell, and whoever asks later starts afresh.
+        if self.jobs.get(job.key) is job and (state == "done" or not job.wanted):
+            del self.jobs[job.key]
 
     def _serve(self, worker: Worker) -> None:
         while True:
