@@ -187,3 +187,26 @@ def test_a_job_nobody_waits_for_any_more_is_stopped_while_it_is_made(
     assert job.done.wait(60)
     assert job.state == "failed" and "기다리는 사람이 없어" in job.reason
     assert not printshop.alive(pid)  # stopped mid-render: the worker was killed
+
+
+def test_a_made_pdf_is_never_handed_to_someone_who_may_not_see_what_it_compares(
+    editor_client, workshop, join, shop
+):
+    """The facilitator compares team A's map with team B's; a member of team A asking the
+    same address must not get team B's curve from the cache."""
+    a = workshop.teams.get(name="팀 A").journey_map
+    b = workshop.teams.get(name="팀 B").journey_map
+    url = reverse("maps:compare-pdf", args=[a.pk]) + f"?with=map:{b.pk}"
+    assert editor_client.get(url).status_code == 200
+    member = join(workshop, "팀 A")
+    assert member.get(url).status_code == 404
+    assert member.get(url, **HX).status_code == 404
+
+
+def test_the_workshop_pdf_is_made_again_in_another_language(editor_client, workshop, shop):
+    shop, made = shop
+    url = reverse("workshops:export-pdf", args=[workshop.pk])
+    assert editor_client.get(url, HTTP_ACCEPT_LANGUAGE="ko").status_code == 200
+    editor_client.cookies["django_language"] = "en"
+    assert editor_client.get(url).status_code == 200
+    assert len(made) == 2

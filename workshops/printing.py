@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from maps import charts, pdf
 from workshops.models import Workshop
@@ -42,11 +43,12 @@ def render_workshop(context: dict) -> str:
 
 
 def what_it_shows(workshop: Workshop) -> tuple:
-    """What the workshop's document changes with: each team's map state and who took part."""
+    """What the workshop's document changes with: each team's map state, who took part in
+    which team, and the language it is written in."""
     teams = workshop.teams.order_by("pk").values_list("pk", "name", "journey_map_id")
     maps = workshop.teams.order_by("pk").values_list("journey_map__seq", "journey_map__updated_at")
     people = workshop.teams.filter(participants__removed_at=None).values_list(
-        "participants__display_name", flat=True
+        "pk", "participants__pk", "participants__display_name"
     )
     return (
         workshop.created_at,
@@ -54,5 +56,6 @@ def what_it_shows(workshop: Workshop) -> tuple:
         workshop.date,
         list(teams),
         list(maps),
-        sorted(p or "" for p in people),
+        sorted((team, pk or 0, name or "") for team, pk, name in people),
+        get_language(),
     )

@@ -95,19 +95,28 @@ def cache_dir() -> Path:
     return path
 
 
-def cached(key: str) -> Path | None:
-    path = cache_dir() / f"{key}.pdf"
-    return path if path.exists() else None
+def cached(key: str) -> bytes | None:
+    """The PDF made of this state, or None (also when another server just pruned it)."""
+    try:
+        return (cache_dir() / f"{key}.pdf").read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _keep(key: str, content: bytes) -> Path:
     folder = cache_dir()
     path = folder / f"{key}.pdf"
     partial = folder / f".{key}.{os.getpid()}.part"
-    partial.write_bytes(content)
-    partial.replace(path)  # whole or not at all, also with several servers on one folder
-    files = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[KEEP_FILES:]:
+    try:
+        partial.write_bytes(content)
+        partial.replace(path)  # whole or not at all, also with several servers on one folder
+    finally:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half file behind
+    files = []
+    for each in folder.glob("*.pdf"):
+        with contextlib.suppress(OSError):  # another server may prune at the same time
+            files.append((each.stat().st_mtime, each))
+    for _mtime, old in sorted(files, reverse=True)[KEEP_FILES:]:
         with contextlib.suppress(OSError):
             old.unlink()
     return path
@@ -175,6 +184,10 @@ class Worker:
     def stop(self) -> None:
         """The worker and everything it started (the browser's processes), at once."""
         if self.process is None:
+            return
+        if self.process.pid is None:  # it never started
+            self.conn.close()
+            self.process = self.conn = None
             return
         family = [*descendants(self.process.pid), self.process.pid]
         for pid in family:

@@ -47,8 +47,8 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
     shop = printshop.shop()
     job = shop.job(order.key)
     if job is None:
-        if path := printshop.cached(order.key):
-            return _file(path, order.name)
+        if content := printshop.cached(order.key):
+            return _file(content, order.name)
         render = await sync_to_async(order.read)()
         job = shop.order(order.key, (get_language(), render))  # rendered by the worker
     if request.htmx:
@@ -59,8 +59,8 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
 def _progress(shop, job, order) -> HttpResponse:
     """One answer to the page's question "is it ready?"; asking keeps the job wanted."""
     job.asked = time.monotonic()
-    if job.state == "done" and (path := printshop.cached(order.key)):
-        return _file(path, order.name)
+    if job.state == "done" and (content := printshop.cached(order.key)):
+        return _file(content, order.name)
     if job.state == "failed":
         return _failed(job)
     # Short: it is the download button's own label meanwhile.
@@ -87,8 +87,9 @@ async def _wait(shop, job, order) -> HttpResponse:
             await asyncio.sleep(0.1)
     finally:
         job.waiters -= 1
-    if job.state == "done" and (path := printshop.cached(order.key)):
-        return _file(path, order.name)
+        job.asked = time.monotonic()  # a retry within WANTED_FOR finds it still being made
+    if job.state == "done" and (content := printshop.cached(order.key)):
+        return _file(content, order.name)
     if job.state == "failed":
         return _failed(job)
     return HttpResponse(
@@ -104,8 +105,8 @@ def _failed(job) -> HttpResponse:
     return HttpResponse(job.reason, status=503, content_type="text/plain; charset=utf-8")
 
 
-def _file(path, name: str) -> HttpResponse:
-    return download(path.read_bytes(), "application/pdf", name)
+def _file(content: bytes, name: str) -> HttpResponse:
+    return download(content, "application/pdf", name)
 
 
 @login_required

@@ -97,6 +97,18 @@ def _compared(request, journey_map: JourneyMap) -> list[tuple[str, CurveData]]:
     return series
 
 
+def _compared_maps(request):
+    """The other maps `?with=map:<id>` names, all of which this person may open (404 for
+    any other)."""
+    ids = [v.partition(":")[2] for v in request.GET.getlist("with") if v.startswith("map:")]
+    if not all(pk.isdigit() for pk in ids):
+        raise Http404
+    found = editable_maps(request).filter(pk__in=ids)
+    if found.count() != len(set(ids)):
+        raise Http404
+    return found
+
+
 def _changes(request, journey_map: JourneyMap):
     """What changed since a saved version, when the page compares now with exactly one."""
     chosen = request.GET.getlist("with")
@@ -161,9 +173,9 @@ def _changes_order(request, map_id: int) -> Order:
         context = {k: v for k, v in _compare_context(request, journey_map).items() if k in shown}
         return partial(render_to_string, "maps/print_changes.html", context)
 
-    others = [v.partition(":")[2] for v in request.GET.getlist("with") if v.startswith("map:")]
-    seqs = JourneyMap.objects.filter(pk__in=[pk for pk in others if pk.isdigit()])
-    others = sorted(seqs.values_list("pk", "seq", "updated_at"))
+    # Who may see the compared maps is checked here, before the key: a PDF already made for
+    # someone who may is handed out without reading anything again.
+    others = sorted(_compared_maps(request).values_list("pk", "seq", "updated_at"))
     shown = (*printshop.state_of(journey_map), request.GET.urlencode(), others, get_language())
     key = printshop.cache_key("changes", *shown)
     return Order(export_name(journey_map, _("what changed") + ".pdf"), key, read)
