@@ -146,18 +146,42 @@ def edits(editor, journey_map, count, pause) -> list[tuple[int, float]]:
         journey_map.refresh_from_db()
         started = time.monotonic()
         editor.add_card(5000 + i + int(started * 1000) % 100000)
-        sent.append((journey_map.seq + 1, started))
+        sent.append((journey_map.seq + 1, started, time.monotonic()))
         time.sleep(pause)
     return sent
 
 
 def latencies(sent, arrivals, n) -> tuple[list[float], int]:
     found, missing = [], 0
-    for seq, started in sent:
+    for seq, started, _answered in sent:
         times = arrivals.get(seq, [])
         missing += n - len(times)
         found += [(t - started) * 1000 for t in times]
     return found, missing
+
+
+def parts(sent, arrivals) -> dict:
+    """Where a push's time goes: the edit's own HTTP answer, then from that answer to the
+    last socket (the fan-out), per edit."""
+    answers = [(answered - started) * 1000 for _seq, started, answered in sent]
+    spread = [
+        (max(arrivals[seq]) - answered) * 1000
+        for seq, _started, answered in sent
+        if arrivals.get(seq)
+    ]
+    return {
+        "edit_answers_ms": [round(a) for a in answers],
+        "edit_answer_ms": {
+            "min": round(min(answers), 1),
+            "p50": fanout.percentile(answers, 50),
+            "max": round(max(answers), 1),
+        },
+        "answer_to_last_socket_ms": {
+            "min": round(min(spread), 1),
+            "p50": fanout.percentile(spread, 50),
+            "max": round(max(spread), 1),
+        },
+    }
 
 
 def measure(ports, journey_map, session, n) -> dict:
@@ -189,6 +213,7 @@ def measure(ports, journey_map, session, n) -> dict:
         if len(storm_times) == n
         else None,
         "quiet": fanout.summary(quiet_ms),
+        "quiet_parts": parts(quiet, arrivals),
         "with_30_notices_per_s": fanout.summary(busy_ms),
         "missing": quiet_missing + busy_missing,
         "presence_frames_per_socket": round(sum(counts["presence"]) / len(counts["presence"]), 1),

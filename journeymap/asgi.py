@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels (served by daphne)."""
 
+import gc
 import os
 import threading
 
@@ -19,8 +20,18 @@ from workshops.routing import websocket_urlpatterns  # noqa: E402
 
 frame_guard.install()
 body_guard.install()
-# The first curve a process draws loads matplotlib and its fonts: do it beside serving.
-threading.Thread(target=charts.warm_up, name="warm-up charts", daemon=True).start()
+
+
+def _warm_up():
+    # The first curve a process draws loads matplotlib and its fonts: do it beside serving.
+    charts.warm_up()
+    # What is loaded by now lives as long as the process: keep it out of the collector's
+    # sight. Each full collection walked all of Django and matplotlib, 60-125 ms with the
+    # interpreter held, in the middle of someone's edit (benchmarks/README.md, "Big rooms").
+    gc.freeze()
+
+
+threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
 application = ProtocolTypeRouter(
     {

@@ -16,6 +16,7 @@ from django.test import Client
 
 from tests.test_workshop_sockets import ORIGIN, connect, cookie_of, make_world
 from workshops import broadcast, ratelimit
+from workshops.feed import feed_for
 from workshops.memory_layer import MemoryLayer
 
 
@@ -54,6 +55,65 @@ async def test_a_push_during_a_join_storm_reaches_every_open_socket(django_user_
         assert not [f for f in frames if f["type"] in ("paused", "error", "resync")]
     for communicator in sockets:
         await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_push_crosses_the_layer_once_per_process_not_once_per_socket(
+    django_user_model, settings
+):
+    from channels.layers import get_channel_layer
+
+    settings.SOCKETS_PER_PERSON = 1000
+    settings.CONNECTS_PER_MINUTE = 1000
+    _workshop, team_map, clients = await make_world(django_user_model)
+    headers = [ORIGIN, cookie_of(clients["facilitator"])]
+    opened = await asyncio.gather(*(connect(team_map.pk, headers) for _ in range(50)))
+    sockets = [c for c, connected, _ in opened if connected]
+    assert len(sockets) == 50
+    # The room's group holds this process's feed alone, not the 50 sockets.
+    assert len(get_channel_layer().groups[broadcast.room_group(team_map.pk)]) == 1
+    await sync_to_async(broadcast.send)(
+        team_map.pk, {"type": "room.push", "seq": 1, "html": "<p>모두에게</p>", "by": "x"}
+    )
+    heard = await asyncio.gather(*(drain(c) for c in sockets))
+    for frames in heard:
+        assert [f["html"] for f in frames if f["type"] == "push"] == ["<p>모두에게</p>"]
+    for communicator in sockets:
+        await communicator.disconnect()
+    assert not get_channel_layer().groups.get(broadcast.room_group(team_map.pk))
+
+
+@pytest.mark.asyncio
+async def test_what_the_room_hears_before_a_sockets_welcome_is_held_not_lost():
+    layer = MemoryLayer()
+    sent: dict[str, list] = {"early": [], "late": []}
+
+    class Socket:
+        def __init__(self, name):
+            self.name = name
+
+        async def base_send(self, message):
+            sent[self.name].append(json.loads(message["text"]))
+
+    early, late = Socket("early"), Socket("late")
+    feed = feed_for(7, layer)
+    await feed.join(early)
+    await feed.ready(early)
+    await feed.join(late)  # accepted, but its welcome is not out yet
+    await layer.group_send("map.7", {"type": "room.push", "seq": 4, "html": "a", "by": ""})
+    await layer.group_send("map.7", {"type": "room.go", "url": "/gallery/"})
+    for _ in range(100):
+        if len(sent["early"]) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert [f["type"] for f in sent["early"]] == ["push", "go"]
+    assert sent["late"] == []
+    await feed.ready(late)
+    assert sent["late"] == sent["early"]
+    await feed.leave(early)
+    await feed.leave(late)
+    assert feed.closed and not layer.groups.get("map.7")
 
 
 @pytest.mark.asyncio

@@ -1,7 +1,7 @@
-"""The room socket: a pipe. It joins the room's group after an access check and forwards
-what broadcast.py sends. Presence (who is here, who edits which card) goes through this
-process's hub for the room (workshops/presence.py), in batches, never through the queues that
-carry pushes. It reads and writes no model: every change goes through the HTTP views and their
+"""The room socket: a pipe. After an access check it joins this process's feed of the room
+(workshops/feed.py), which writes what broadcast.py sends to the room onto every socket of
+the room here at once. Presence (who is here, who edits which card) goes through this
+process's hub for the room (workshops/presence.py), in batches, never through the feed. It reads and writes no model: every change goes through the HTTP views and their
 actions. The guards (limits, the layer's health, re-checking access) are workshops/guards.py."""
 
 from __future__ import annotations
@@ -13,27 +13,25 @@ from autobahn.exception import Disconnected
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from workshops import presence
-from workshops.broadcast import member_group, room_group
+from workshops.broadcast import member_group
+from workshops.feed import feed_for
 from workshops.guards import SocketGuards
-
-# The last pushes as JSON text, by (room, sequence number): a push to 300 sockets is encoded
-# once per process, not 300 times (a curve's SVG makes one tens of KB).
-_encoded: dict[tuple[str, int, int], str] = {}
 
 
 class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
-    group = hub = None
+    hub = None
 
     async def connect(self):
         member = await self.admit()
         if member is None:
             return
         self.member = {**member, "id": self.channel_name, "card": None}
-        self.group = room_group(member["map_id"])
         # This person's own group: removal (broadcast.kick) and logout reach the socket.
-        await self.join_groups(self.group, member_group(member["user"]))
+        await self.join_groups(member_group(member["user"]))
+        await self.join_feed(feed_for(member["map_id"], self.channel_layer))
         await self.accept()
         await self.send_json({"type": "welcome", "member": self.member})
+        await self.feed.ready(self)  # what the room heard since joining, then live
         await self.start_guarding()
         self.hub = presence.hub_for(member["map_id"], self.channel_layer)
         await self.hub.join(self.member, self)
@@ -73,29 +71,7 @@ class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
         with contextlib.suppress(Disconnected):
             await self.send(text_data=text)
 
-    # Messages from the groups: forwarded ----------------------------------------------------
-
-    async def room_push(self, message):
-        # Every socket of the room in this process sends the same frame: encode it once.
-        key = (self.group, message["seq"], hash(message["html"]))  # str hashes are cached
-        text = _encoded.get(key)
-        if text is None:
-            frame = {k: message[k] for k in ("seq", "html", "by")} | {"type": "push"}
-            text = _encoded[key] = json.dumps(frame, ensure_ascii=False)
-            while len(_encoded) > 64:
-                _encoded.pop(next(iter(_encoded)))
-        with contextlib.suppress(Disconnected):
-            await self.send(text_data=text)
-
-    async def room_resync(self, message):
-        await self.send_json({"type": "resync", "seq": message["seq"]})
-
-    async def room_reread(self, message):
-        """Pushes for this socket were dropped (its queue was full): re-read everything."""
-        await self.send_json({"type": "resync", "seq": None})
-
-    async def room_go(self, message):
-        await self.send_json({"type": "go", "url": message["url"]})
+    # What the feed or this person's group hands the socket to act on ----------------------
 
     async def room_closed(self, message):
         await self.send_json({"type": "error", "reason": "this map was deleted"})

@@ -73,6 +73,7 @@ def _db_off_thread(function):
 class SocketGuards:
     sockets: OpenSockets | None = None
     rechecking: asyncio.Future | None = None
+    feed = None
     layer_ok = True
     cut_off = False
     echoes_sent = late_echoes = 0
@@ -154,12 +155,23 @@ class SocketGuards:
         except LAYER_AWAY:
             self.layer_ok = False
 
+    async def join_feed(self, feed) -> None:
+        """The room's pushes come through this process's feed (workshops/feed.py); with the
+        layer away the socket opens "paused" and the first echo back subscribes it."""
+        self.feed = feed
+        try:
+            await feed.join(self)
+        except LAYER_AWAY:
+            self.layer_ok = False
+
     async def start_guarding(self) -> None:
         self.rechecking = asyncio.ensure_future(self.recheck_every(recheck_seconds()))
         if not self.layer_ok:
             await self.send_json({"type": "paused"})
 
     async def stop_guarding(self) -> None:
+        if self.feed:
+            await self.feed.leave(self)
         if self.rechecking:
             self.rechecking.cancel()
         for check in list(getattr(self, "checks", ())):
@@ -237,6 +249,7 @@ class SocketGuards:
             try:
                 for group in self.joined:
                     await self.channel_layer.group_add(group, self.channel_name)
+                await self.feed.subscribe()
             except LAYER_AWAY:
                 return  # not quite back: the next ping tries again
             self.layer_ok = True
