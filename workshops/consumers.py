@@ -1,8 +1,9 @@
 """The room socket: a pipe. After an access check it joins this process's feed of the room
 (workshops/feed.py), which writes what broadcast.py sends to the room onto every socket of
 the room here at once. Presence (who is here, who edits which card) goes through this
-process's hub for the room (workshops/presence.py), in batches, never through the feed. It reads and writes no model: every change goes through the HTTP views and their
-actions. The guards (limits, the layer's health, re-checking access) are workshops/guards.py."""
+process's hub for the room (workshops/presence.py), in batches, never through the feed. It
+reads and writes no model: every change goes through the HTTP views and their actions. The
+guards (limits, the layer's health, re-checking access) are workshops/guards.py."""
 
 from __future__ import annotations
 
