@@ -66,6 +66,7 @@ def pdf_text(content: bytes, tmp_path) -> tuple[str, str, int]:
     return text.stdout, fonts.stdout, pages
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_the_pdf_has_the_map_in_korean_with_the_font_embedded(
     editor_client, full_map, stages, poppler, tmp_path
 ):
@@ -101,6 +102,7 @@ def test_the_pdf_has_the_map_in_korean_with_the_font_embedded(
     assert list(ARTIFACTS.glob("export-page-*2.png"))
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_a_300_card_map_paginates_with_no_card_missing(
     editor_client, journey_map, stages, poppler, tmp_path
 ):
@@ -213,6 +215,7 @@ def test_long_korean_lines_fold_without_splitting_a_character():
     assert "".join(p[1:] if i else p for i, p in enumerate(folded)) == line
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_the_workshop_pdf_has_every_team_s_map_in_one_file(
     editor_client, workshop, join, poppler, tmp_path
 ):
@@ -240,6 +243,7 @@ def test_the_workshop_pdf_has_every_team_s_map_in_one_file(
     )  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_the_first_page_is_an_overview_a_manager_can_read_alone(
     editor_client, full_map, poppler, tmp_path
 ):

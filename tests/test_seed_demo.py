@@ -90,6 +90,7 @@ def test_running_it_twice_changes_nothing():
     assert snapshot() == before
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_a_finished_demo_workshop_has_maps_whose_pdf_shows_the_product(client, poppler, tmp_path):
     """Closed, two teams on the loan example: curve, MOTs and plans with owners on page 1."""
     import subprocess

@@ -66,6 +66,7 @@ def test_nothing_changed_says_so_and_two_versions_show_no_section(editor_client,
     assert 'class="panel changes"' not in both.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
 def test_what_changed_on_paper(editor_client, journey_map, stages, tmp_path):
     import shutil
     import subprocess

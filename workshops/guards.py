@@ -14,14 +14,14 @@ import time
 from importlib import import_module
 from types import SimpleNamespace
 
-from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from django.conf import settings
 from django.contrib.auth import get_user
-from django.db import connection
 from redis.exceptions import RedisError
 
 from workshops import access
+from workshops.offthread import db_off_thread as _db_off_thread
+from workshops.offthread import off_thread as _off_thread
 from workshops.ratelimit import OpenSockets, hashed, hit
 
 # Frames from browsers are tiny (ping, editing); anything larger is refused, closing with
@@ -45,29 +45,6 @@ def recheck_seconds() -> float:
     """How often an open socket asks again whether its session may still be in the room:
     access that ended without a push (a session expired, a row changed in the admin)."""
     return float(settings.SOCKET_RECHECK_SECONDS)
-
-
-def _off_thread(function):
-    """The cache calls (Redis) off the one thread the ORM calls share: 300 sockets may open
-    at once, and the HTTP views wait on that thread."""
-    return sync_to_async(function, thread_sensitive=False)
-
-
-def _db_off_thread(function):
-    """A socket's database reads (who it is, whether it may stay) on a worker thread with a
-    connection of its own, not on the one thread every HTTP view waits for: a room of 300
-    opening at once (or re-checking) does not queue in front of anyone's edit. The worker's
-    connection stays open for the next socket (opening one cost a sixth of a join storm),
-    unless an error broke it."""
-
-    def run(*args):
-        try:
-            return function(*args)
-        finally:
-            if connection.errors_occurred:
-                connection.close()
-
-    return sync_to_async(run, thread_sensitive=False)
 
 
 class SocketGuards:

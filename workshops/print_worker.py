@@ -6,23 +6,24 @@ cards) and sends it here, pickled, with the function that renders its HTML; this
 renders the HTML (a quarter of a second, which in the server held the interpreter for every
 other request) and lays out the PDF (seconds). It sets Django up for the templates but opens
 no database connection: everything it renders arrived with the job. Headless Chromium is
-started once and kept warm; WeasyPrint is the fallback where no Chromium is installed.
+started once and kept warm (workshops/print_browser.py); WeasyPrint is the fallback where no
+Chromium is installed.
 benchmarks/README.md has the measurements that chose Chromium.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import os
 import signal
 import sys
 import threading
 import time
 
-# A4 landscape comes from the print CSS (@page); page numbers and the running title from its
-# margin boxes, which Chromium lays out as WeasyPrint does.
 # Print HTML past this many characters (about 1,000 cards) gets a page of its own, closed after.
 BIG_DOCUMENT = 500_000
-CHROMIUM_PDF = {"prefer_css_page_size": True, "print_background": True, "tagged": True}
 
 
 def serve(conn, engine: str, chromium: str) -> None:
@@ -41,8 +42,10 @@ def serve(conn, engine: str, chromium: str) -> None:
 
     django.setup()  # the server's settings, from DJANGO_SETTINGS_MODULE
     if engine == "chromium":
-        with _Chromium(chromium) as browser:
-            _loop(conn, browser.pdf)
+        from workshops.print_browser import Browser
+
+        with Browser(chromium) as browser:
+            _loop(conn, lambda html: browser.pdf(html, fresh_after=len(html) > BIG_DOCUMENT))
     else:
         _loop(conn, _weasyprint)
 
@@ -55,9 +58,21 @@ def _loop(conn, render) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", render(job if isinstance(job, str) else _html(*job))))
+            html = job if isinstance(job, str) else _html(*job)
+            del job
+            _give_back_memory()  # the map's context is done with before the layout starts
+            conn.send(("ok", render(html)))
         except Exception as error:  # noqa: BLE001 - said to the person waiting, never raised
             conn.send(("failed", f"{type(error).__name__}: {str(error)[:200]}"))
+        html = None
+
+
+def _give_back_memory() -> None:
+    """Free what a job's objects held and hand it back to the system (glibc keeps freed heap
+    otherwise): the worker's share of a 2,000-card render."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _html(language: str, render) -> str:
@@ -77,49 +92,6 @@ def _leave_with_parent() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True).start()
-
-
-class _Chromium:
-    def __init__(self, executable: str):
-        self.executable = executable
-        self.page = None
-
-    def __enter__(self):
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(
-            executable_path=self.executable, args=["--no-sandbox", "--disable-gpu"]
-        )
-        return self
-
-    def __exit__(self, *exc):
-        self.browser.close()
-        self.playwright.stop()
-
-    def pdf(self, html: str) -> bytes:
-        """One page, kept from job to job: a fresh browser context costs 0.2 s a PDF."""
-        if not self.browser.is_connected():  # the browser crashed: start it again
-            self.browser = self.playwright.chromium.launch(
-                executable_path=self.executable, args=["--no-sandbox", "--disable-gpu"]
-            )
-            self.page = None
-        if self.page is None:
-            context = self.browser.new_context(java_script_enabled=False)
-            self.page = context.new_page()
-            # The print HTML carries its CSS and pictures inline: nothing is fetched.
-            self.page.route("**/*", lambda route: route.abort())
-        fresh_after = len(html) > BIG_DOCUMENT  # a big map's page is not kept (its memory)
-        try:
-            self.page.set_content(html, wait_until="load")
-            return self.page.pdf(**CHROMIUM_PDF)
-        except Exception:
-            fresh_after = True
-            raise
-        finally:
-            if fresh_after:  # the next job starts from a fresh page
-                self.page.context.close()
-                self.page = None
 
 
 def _weasyprint(html: str) -> bytes:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from maps import pdf
 from workshops import printshop
 from workshops.access import get_map, limit_heavy, login_required
+from workshops.offthread import db_off_thread
 from workshops.views.downloads import download, export_name
 
 
@@ -49,7 +50,8 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
     if job is None:
         if content := printshop.cached(order.key):
             return _file(content, order.name)
-        render = await sync_to_async(order.read)()
+        # A big map is not read where the views wait; one read a PDF: no connection kept.
+        render = await db_off_thread(order.read, keep_connection=False)()
         job = shop.order(order.key, (get_language(), render))  # rendered by the worker
     if request.htmx:
         return _progress(shop, job, order)
