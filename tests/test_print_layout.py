@@ -157,6 +157,10 @@ def test_every_page_carries_the_title_and_the_pdf_is_tagged_korean_with_cjk_cove
     Card.objects.create(
         journey_map=journey_map, stage=stages[0], lane=Lane.THOUGHT, text="한자 說明 简体说明"
     )
+    for score in range(-2, 3):  # every face of the scale, on the grid and in the summary
+        EmotionCard.objects.create(
+            journey_map=journey_map, stage=stages[score % len(stages)], score=score, words="느낌"
+        )
     pages = pages_of(editor_client, journey_map, tmp_path)
     assert len(pages) >= 3
     assert all(journey_map.title in page for page in pages)  # the running title, as typed
@@ -167,6 +171,7 @@ def test_every_page_carries_the_title_and_the_pdf_is_tagged_korean_with_cjk_cove
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "WenQuanYi" in fonts and "Type 3" not in fonts  # CJK fallback; emoji as text
     assert "한자 說明 简体说明" in "".join(pages)
+    assert all(face in "".join(pages) for face in EmotionCard.EMOJI.values())
 
 
 def test_the_curve_reads_at_thirty_stages_and_with_long_names():

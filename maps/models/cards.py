@@ -238,7 +238,9 @@ class EmotionCard(models.Model):
     """One participant's reading of how the persona feels, −2…+2."""
 
     SCORE_MIN, SCORE_MAX = -2, 2
-    EMOJI = {-2: "😠", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
+    # Faces a plain text font (DejaVu Sans) also has: on paper they print as text, not as the
+    # colour emoji font's pictures (a Type 3 font, blurred and unsearchable); 🙂 and 🙁 did.
+    EMOJI = {-2: "😠", -1: "😟", 0: "😐", 1: "😊", 2: "😄"}
 
     journey_map = models.ForeignKey(
         JourneyMap, on_delete=models.CASCADE, related_name="emotion_cards", editable=False

@@ -122,7 +122,7 @@ def mood(value) -> str:
 
 @register.filter
 def emotion_summary(emotions) -> str:
-    """One line for a touchpoint's emotion cards, for paper: 🙁 −1.5 · 2 cards (−2…−1).
+    """One line for a touchpoint's emotion cards, for paper: 😟 −1.5 · 2 cards (−2…−1).
     Cards a later scoring round replaced are left out, as the curve leaves them out."""
     scores = [e.score for e in emotions if not getattr(e, "replaced", False)]
     if not scores:
