@@ -32,7 +32,7 @@ import fanout  # noqa: E402  (sets up Django on the benchmark's database)
 import websockets  # noqa: E402
 
 WORKERS = 2
-EDITS = 20
+EDITS = fanout.EDITS  # as many as the bare server's run
 NOTICES_PER_S = 30
 
 

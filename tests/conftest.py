@@ -232,3 +232,23 @@ def poppler():
     """pdftotext and friends, and the Korean font the PDFs are checked for."""
     need(shutil.which("pdftotext") is not None, "No poppler-utils (make test installs it).")
     need(korean_font_installed(), "No Korean font: `apt-get install fonts-nanum`.")
+
+
+@pytest.fixture
+def shop():
+    """This process's printshop, counting the renders its workers do."""
+    from workshops import printshop
+
+    shop = printshop.shop()
+    made = []
+    for worker in shop.workers:
+        render = worker.render
+
+        def counted(job, render=render):
+            made.append(job.key)
+            return render(job)
+
+        worker.render = counted
+    yield shop, made
+    for worker in shop.workers:
+        del worker.render

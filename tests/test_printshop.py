@@ -21,24 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def shop():
-    """This process's printshop, counting the renders its workers do."""
-    shop = printshop.shop()
-    made = []
-    for worker in shop.workers:
-        render = worker.render
-
-        def counted(job, render=render):
-            made.append(job.key)
-            return render(job)
-
-        worker.render = counted
-    yield shop, made
-    for worker in shop.workers:
-        del worker.render
-
-
 def test_an_unchanged_map_is_made_once_and_a_change_makes_it_again(
     editor_client, journey_map, stages, shop
 ):

@@ -99,7 +99,8 @@ class Feed:
         """Be in the room's group (again: a restarted Redis has forgotten it)."""
         async with self.lock:
             if self.channel is None:
-                self.channel = await self.layer.new_channel("feed.")
+                # The default prefix, as presence.py says why.
+                self.channel = await self.layer.new_channel()
             await self.layer.group_add(room_group(self.map_id), self.channel)
             self.subscribed = True
             if self.listening is None and not self.closed:

@@ -110,7 +110,9 @@ class Hub:
             return
         self.starting = True
         with contextlib.suppress(*LAYER_TROUBLE):
-            self.channel = await self.layer.new_channel("presence.")
+            # The layer's default prefix: channels-redis's core layer pops every channel of a
+            # process from one list named by it; another prefix waited behind that pop.
+            self.channel = await self.layer.new_channel()
             await self.layer.group_add(group_of(self.map_id), self.channel)
             self.tasks.append(asyncio.ensure_future(self._listen()))
             await self._to_hubs({"type": "presence.hello"})

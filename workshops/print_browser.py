@@ -22,6 +22,7 @@ FLAGS = [
     "--headless",
     "--no-sandbox",  # the worker runs as the server's user, in its container
     "--remote-debugging-pipe",
+    "--no-startup-window",  # no new-tab page of its own: ours is the one renderer
     "--no-zygote",
     "--disable-gpu",
     "--in-process-gpu",
@@ -143,11 +144,6 @@ class Browser:
 
     def _open_page(self) -> None:
         self.target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        # The tab the browser opened itself (a new-tab page, which cannot print) would keep a
-        # renderer of its own.
-        for target in self._call("Target.getTargets")["targetInfos"]:
-            if target["type"] in ("page", "browser_ui") and target["targetId"] != self.target:
-                self._call("Target.closeTarget", {"targetId": target["targetId"]})
         attached = self._call("Target.attachToTarget", {"targetId": self.target, "flatten": True})
         self.session = attached["sessionId"]
         self._call("Page.enable", session=self.session)

@@ -26,7 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from workshops import print_worker
+from workshops import print_marks, print_worker
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,14 @@ class Job:
     waiters: int = 0
     asked: float = field(default_factory=time.monotonic)
     done: threading.Event = field(default_factory=threading.Event)
+    mark: int | None = None  # held while queued or made (print_marks.py)
 
     @property
     def wanted(self) -> bool:
-        return self.waiters > 0 or time.monotonic() - self.asked < WANTED_FOR
+        if self.waiters > 0 or time.monotonic() - self.asked < WANTED_FOR:
+            return True
+        # The page may be asking another server process, which touches the mark.
+        return self.mark is not None and print_marks.asked_since(self.mark) < WANTED_FOR
 
 
 def cache_key(*parts) -> str:
@@ -103,6 +107,11 @@ def cached(key: str) -> bytes | None:
         return None
 
 
+def elsewhere(key: str) -> dict | None:
+    """What another server process says of the PDF `key` it is making (print_marks.py)."""
+    return print_marks.elsewhere(cache_dir(), key)
+
+
 def _keep(key: str, content: bytes) -> Path:
     folder = cache_dir()
     path = folder / f"{key}.pdf"
@@ -119,6 +128,7 @@ def _keep(key: str, content: bytes) -> Path:
     for _mtime, old in sorted(files, reverse=True)[KEEP_FILES:]:
         with contextlib.suppress(OSError):
             old.unlink()
+    print_marks.prune(folder, older_than=3600)
     return path
 
 
@@ -263,6 +273,7 @@ class Printshop:
             job = self.jobs.get(key)
             if job is None or job.state == "failed":
                 job = self.jobs[key] = Job(key, html)
+                job.mark = print_marks.claim(cache_dir(), key)
                 self.queue.append(job)
                 self.lock.notify()
             job.asked = time.monotonic()
@@ -287,12 +298,17 @@ class Printshop:
                     job = self.queue.popleft()
                     if job.wanted:
                         job.state, job.started = "making", time.monotonic()
+                        if job.mark is not None:
+                            print_marks.note(job.mark, {"state": "making", "started": time.time()})
                         return job
                     self._finish(job, "failed", str(nobody_waits()))
                 self.lock.wait()
 
     def _finish(self, job: Job, state: str, reason: str = "") -> None:
         job.state, job.reason, job.html = state, reason, ""
+        if job.mark is not None:
+            print_marks.release(job.mark, cache_dir(), job.key, reason if state == "failed" else "")
+            job.mark = None
         job.done.set()
         # Done: the cached file answers from now on. Failed with nobody waiting: there is
         # nobody to tell, and whoever asks later starts afresh.

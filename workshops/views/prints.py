@@ -50,6 +50,8 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
     if job is None:
         if content := printshop.cached(order.key):
             return _file(content, order.name)
+        if (answer := await _made_elsewhere(request, order)) is not None:
+            return answer
         # A big map is not read where the views wait; one read a PDF: no connection kept.
         render = await db_off_thread(order.read, keep_connection=False)()
         job = shop.order(order.key, (get_language(), render))  # rendered by the worker
@@ -65,10 +67,16 @@ def _progress(shop, job, order) -> HttpResponse:
         return _file(content, order.name)
     if job.state == "failed":
         return _failed(job)
-    # Short: it is the download button's own label meanwhile.
     if job.state == "making":
-        said = _("PDF: making it, %(seconds)d s") % {"seconds": time.monotonic() - job.started}
-    elif (ahead := shop.ahead_of(job)) == 0:
+        return _still(time.monotonic() - job.started)
+    return _still(None, shop.ahead_of(job))
+
+
+def _still(making_for: float | None, ahead: int = 0) -> HttpResponse:
+    # Short: it is the download button's own label meanwhile.
+    if making_for is not None:
+        said = _("PDF: making it, %(seconds)d s") % {"seconds": making_for}
+    elif ahead == 0:
         said = _("PDF: starting…")
     else:
         said = ngettext("PDF: %(ahead)d ahead in line", "PDF: %(ahead)d ahead in line", ahead) % {
@@ -77,6 +85,27 @@ def _progress(shop, job, order) -> HttpResponse:
     return HttpResponse(
         said, status=202, content_type="text/plain; charset=utf-8", headers={"Retry-After": "1"}
     )
+
+
+async def _made_elsewhere(request, order) -> HttpResponse | None:
+    """Another server process has this PDF in hand (the page's questions may land on any of
+    them): its progress or its failure, or for a plain download the file once it is made.
+    None when no other process is on it: it is made here."""
+    deadline = time.monotonic() + settings.PDF_WAIT
+    while (said := printshop.elsewhere(order.key)) is not None:
+        if said["state"] == "failed":
+            return _refused(said.get("reason", ""))
+        if request.htmx:
+            started = said.get("started")
+            return _still(time.time() - started if started else None)
+        if time.monotonic() > deadline:
+            return _not_yet()
+        await asyncio.sleep(0.2)
+        if content := printshop.cached(order.key):
+            return _file(content, order.name)
+    if content := printshop.cached(order.key):  # made and its mark gone meanwhile
+        return _file(content, order.name)
+    return None
 
 
 async def _wait(shop, job, order) -> HttpResponse:
@@ -94,6 +123,10 @@ async def _wait(shop, job, order) -> HttpResponse:
         return _file(content, order.name)
     if job.state == "failed":
         return _failed(job)
+    return _not_yet()
+
+
+def _not_yet() -> HttpResponse:
     return HttpResponse(
         _("The PDF is still being made: try again in a moment."),
         status=503,
@@ -104,7 +137,11 @@ async def _wait(shop, job, order) -> HttpResponse:
 
 def _failed(job) -> HttpResponse:
     printshop.shop().forget(job)  # the next click tries again
-    return HttpResponse(job.reason, status=503, content_type="text/plain; charset=utf-8")
+    return _refused(job.reason)
+
+
+def _refused(reason: str) -> HttpResponse:
+    return HttpResponse(reason, status=503, content_type="text/plain; charset=utf-8")
 
 
 def _file(content: bytes, name: str) -> HttpResponse:
