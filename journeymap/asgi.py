@@ -29,6 +29,10 @@ def _warm_up():
     # sight. Each full collection walked all of Django and matplotlib, 60-125 ms with the
     # interpreter held, in the middle of someone's edit (benchmarks/README.md, "Big rooms").
     gc.freeze()
+    # What a room's sockets hold still made a full collection 15-25 ms, every few seconds
+    # while 300 people were in a room: one tenth as often (cycles of garbage wait longer).
+    threshold0, threshold1, _threshold2 = gc.get_threshold()
+    gc.set_threshold(threshold0, threshold1, 100)
 
 
 threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
