@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from maps import print_layout
 from maps.board import Board
-from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage
+from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage, TouchpointFigures
 
 # A PDF's map is read off the views' thread, on a connection of its own: it sees committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -157,6 +157,12 @@ def test_every_page_carries_the_title_and_the_pdf_is_tagged_korean_with_cjk_cove
     Card.objects.create(
         journey_map=journey_map, stage=stages[0], lane=Lane.THOUGHT, text="한자 說明 简体说明"
     )
+    touchpoint = Card.objects.create(
+        journey_map=journey_map, stage=stages[0], lane=Lane.TOUCHPOINT, text="콜센터"
+    )
+    TouchpointFigures.objects.create(  # its line of figures, as a card prints it
+        touchpoint=touchpoint, response_hours=31, response_target_hours=24, complaints=41
+    )
     for score in range(-2, 3):  # every face of the scale, on the grid and in the summary
         EmotionCard.objects.create(
             journey_map=journey_map, stage=stages[score % len(stages)], score=score, words="느낌"
@@ -172,6 +178,7 @@ def test_every_page_carries_the_title_and_the_pdf_is_tagged_korean_with_cjk_cove
     assert "WenQuanYi" in fonts and "Type 3" not in fonts  # CJK fallback; emoji as text
     assert "한자 說明 简体说明" in "".join(pages)
     assert all(face in "".join(pages) for face in EmotionCard.EMOJI.values())
+    assert "응답 31h/24h" in "".join(pages)
 
 
 def test_the_curve_reads_at_thirty_stages_and_with_long_names():

@@ -113,3 +113,29 @@ def test_a_finished_demo_workshop_has_maps_whose_pdf_shows_the_product(client, p
     ).stdout
     assert "1팀 · 모바일 대출" in text and "2팀 · 지점 대출" in text
     assert "진실의 순간" in text and "액션 플랜" in text
+
+
+@pytest.mark.django_db(transaction=True)  # the PDF reads committed rows
+def test_the_demo_map_s_overview_is_one_page(client, poppler, tmp_path):
+    """The demo board has everything the overview shows (persona, MOTs, blind spots, pains,
+    plans): all of it, and the legend after it, on page 1."""
+    import subprocess
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from maps.models import JourneyMap
+
+    call_command("seed_demo")
+    demo = JourneyMap.objects.filter(team=None).order_by("pk").first()
+    client.force_login(get_user_model().objects.get(username="facilitator"))
+    response = client.get(reverse("maps:export-pdf", args=[demo.pk]))
+    assert response.status_code == 200
+    (tmp_path / "demo.pdf").write_bytes(response.content)
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "demo.pdf"), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "사각지대" in first and "가장 아픈 곳" in first and "액션 플랜" in first
+    assert "읽는 법" in first  # the legend closes the overview on its own page

@@ -69,7 +69,7 @@ def test_entering_figures_on_a_card_saves_shows_and_pushes_them(
     assert (figures.complaints, figures.tags) == (41, ["답변 지연", "연결 실패"])
     assert figures.response_hours == Decimal("31")
     [push] = [m for m in sent if m["type"] == "room.push"]
-    assert "⏱ 31h/24h" in push["html"] and "답변 지연" in push["html"]
+    assert "응답 31h/24h" in push["html"] and "답변 지연" in push["html"]
     assert 'id="curve"' in push["html"]  # the measured line and the insights move
 
 

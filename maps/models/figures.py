@@ -153,11 +153,12 @@ class TouchpointFigures(models.Model):
         return [t.strip() for t in self.complaint_types.split(",") if t.strip()]
 
     def summary(self) -> str:
-        """One short line for a card: ⏱ 31h/24h · 만족 62% · 불만 41 · 이탈 18%."""
+        """One short line for a card: 응답 31h/24h · 만족 62% · 불만 41 · 이탈 18%. Words, not
+        a stopwatch emoji: on paper that came from the colour emoji font (a Type 3 font)."""
         parts = []
         if self.response_hours is not None:
             target = f"/{_num(self.response_target_hours)}h" if self.response_target_hours else ""
-            parts.append(f"⏱ {_num(self.response_hours)}h{target}")
+            parts.append(" ".join([str(_("response")), f"{_num(self.response_hours)}h{target}"]))
         if self.satisfaction is not None:
             unit = "%" if self.satisfaction_scale == Scale.PERCENT else "/5"
             parts.append(" ".join([str(_("CSAT")), _num(self.satisfaction) + unit]))
