@@ -16,7 +16,6 @@ from django.test import Client
 
 from tests.test_workshop_sockets import ORIGIN, connect, cookie_of, make_world
 from workshops import broadcast, ratelimit
-from workshops.feed import feed_for
 from workshops.memory_layer import MemoryLayer
 
 
@@ -82,38 +81,6 @@ async def test_a_push_crosses_the_layer_once_per_process_not_once_per_socket(
     for communicator in sockets:
         await communicator.disconnect()
     assert not get_channel_layer().groups.get(broadcast.room_group(team_map.pk))
-
-
-@pytest.mark.asyncio
-async def test_what_the_room_hears_before_a_sockets_welcome_is_held_not_lost():
-    layer = MemoryLayer()
-    sent: dict[str, list] = {"early": [], "late": []}
-
-    class Socket:
-        def __init__(self, name):
-            self.name = name
-
-        async def base_send(self, message):
-            sent[self.name].append(json.loads(message["text"]))
-
-    early, late = Socket("early"), Socket("late")
-    feed = feed_for(7, layer)
-    await feed.join(early)
-    await feed.ready(early)
-    await feed.join(late)  # accepted, but its welcome is not out yet
-    await layer.group_send("map.7", {"type": "room.push", "seq": 4, "html": "a", "by": ""})
-    await layer.group_send("map.7", {"type": "room.go", "url": "/gallery/"})
-    for _ in range(100):
-        if len(sent["early"]) == 2:
-            break
-        await asyncio.sleep(0.01)
-    assert [f["type"] for f in sent["early"]] == ["push", "go"]
-    assert sent["late"] == []
-    await feed.ready(late)
-    assert sent["late"] == sent["early"]
-    await feed.leave(early)
-    await feed.leave(late)
-    assert feed.closed and not layer.groups.get("map.7")
 
 
 @pytest.mark.asyncio

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -88,3 +90,22 @@ def test_a_big_document_leaves_no_page_behind(tmp_path):
             time.sleep(0.1)
         assert not [t for t in targets if t["type"] == "page"]
         assert "큰 문서" in text_of(browser.pdf(html), tmp_path)  # a fresh page serves the next
+
+
+def test_the_browser_gets_none_of_the_worker_s_descriptors(tmp_path):
+    """Only its two pipe ends: not, say, the worker's pipe to the server."""
+    secret = tmp_path / "worker-only"
+    fd = os.open(secret, os.O_CREAT | os.O_RDWR)
+    os.set_inheritable(fd, True)  # as a spawned process's pipe to its parent is
+    try:
+        with Browser(settings.CHROMIUM) as browser:
+            browser.pdf('<!doctype html><html lang="ko"><head></head><body>x</body></html>')
+            family = [browser.process.pid, *descendants(browser.process.pid)]
+            opened = set()
+            for pid in family:
+                for entry in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        opened.add(os.readlink(entry))
+        assert str(secret) not in opened
+    finally:
+        os.close(fd)

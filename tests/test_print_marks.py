@@ -111,3 +111,28 @@ def test_a_job_stays_wanted_while_the_page_asks_another_process(journey_map):
     assert print_marks.elsewhere(printshop.cache_dir(), key)["state"] == "queued"
     assert job.wanted  # the other process's question touched the mark
     print_marks.release(job.mark, printshop.cache_dir(), key)
+
+
+def test_a_mark_caught_half_written_is_progress_not_an_error(editor_client, journey_map, shop):
+    shop, made = shop
+    key = key_of(journey_map)
+    fd = another_process_takes(key)
+    os.ftruncate(fd, 0)  # the instant between creating it and writing in it
+    asked = editor_client.get(reverse("maps:export-pdf", args=[journey_map.pk]), **HX)
+    assert asked.status_code == 202 and "PDF" in asked.content.decode()
+    assert made == []
+    print_marks.release(fd, printshop.cache_dir(), key)
+
+
+def test_a_cache_folder_that_refuses_marks_still_makes_the_pdf(
+    editor_client, journey_map, shop, monkeypatch
+):
+    shop, made = shop
+
+    def nowhere(folder, key):  # a folder the marks cannot be written in
+        return folder / "not-there" / f".{key}.making"
+
+    monkeypatch.setattr(print_marks, "_path", nowhere)
+    response = editor_client.get(reverse("maps:export-pdf", args=[journey_map.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert made == [key_of(journey_map)]

@@ -7,6 +7,7 @@ guards (limits, the layer's health, re-checking access) are workshops/guards.py.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 
@@ -29,13 +30,19 @@ class RoomConsumer(SocketGuards, AsyncWebsocketConsumer):
         self.member = {**member, "id": self.channel_name, "card": None}
         # This person's own group: removal (broadcast.kick) and logout reach the socket.
         await self.join_groups(member_group(member["user"]))
-        await self.join_feed(feed_for(member["map_id"], self.channel_layer))
-        await self.accept()
-        await self.send_json({"type": "welcome", "member": self.member})
-        await self.feed.ready(self)  # what the room heard since joining, then live
-        await self.start_guarding()
-        self.hub = presence.hub_for(member["map_id"], self.channel_layer)
-        await self.hub.join(self.member, self)
+        try:
+            await self.join_feed(feed_for(member["map_id"], self.channel_layer))
+            await self.accept()
+            await self.send_json({"type": "welcome", "member": self.member})
+            await self.feed.ready(self)  # what the room heard since joining, then live
+            await self.start_guarding()
+            self.hub = presence.hub_for(member["map_id"], self.channel_layer)
+            await self.hub.join(self.member, self)
+        except BaseException:
+            # Cancelled (the client left during a slow connect) or the layer reconnecting:
+            # no disconnect follows, so nothing may stay held for this socket.
+            await asyncio.shield(self.disconnect(1011))
+            raise
 
     async def disconnect(self, code):
         await self.stop_guarding()

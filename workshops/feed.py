@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 
 from autobahn.exception import Disconnected
 
@@ -27,6 +28,10 @@ from workshops.presence import LAYER_TROUBLE
 log = logging.getLogger(__name__)
 
 _feeds: dict[tuple[int, int], Feed] = {}
+REFRESH_ON_JOIN = 60  # seconds: a join re-adds the feed to its group if it is older
+REFRESH = 3600  # and it re-adds itself this often (a layer forgets members after a day)
+HOLD_MAX = 200  # frames held for one socket; past it, one "re-read the board" instead
+REREAD = '{"type": "resync", "seq": null}'
 
 
 def feed_for(map_id: int, layer) -> Feed:
@@ -57,12 +62,15 @@ def frame_of(message: dict) -> str | None:
 class Feed:
     def __init__(self, map_id: int, layer, key):
         self.map_id, self.layer, self.key = map_id, layer, key
-        self.sockets: dict = {}  # socket -> frames held until its welcome is out, or None
+        # socket -> what is held for it (frames, or messages it acts on) until `ready`, or
+        # None while it is live.
+        self.sockets: dict = {}
         self.channel: str | None = None
-        self.subscribed = False
+        self.subscribed_at: float | None = None
         self.listening: asyncio.Task | None = None
+        self.refreshing: asyncio.Task | None = None
         self.lock = asyncio.Lock()
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: dict = {}  # socket -> the tasks acting on room messages for it
         self.closed = False
 
     async def join(self, socket) -> None:
@@ -70,18 +78,23 @@ class Feed:
         nothing sent between joining and the socket's welcome is lost. Raises what the layer
         raises when it is away (the socket opens "paused"; `subscribe` mends it later)."""
         self.sockets[socket] = []
-        if not self.subscribed:
-            await self.subscribe()
+        await self.subscribe(unless_within=REFRESH_ON_JOIN)
 
     async def ready(self, socket) -> None:
-        held = self.sockets.get(socket)
-        if held:
-            for text in held:
-                await _write(socket, text)
+        """Send what was held, in order, then the socket is live."""
+        while held := self.sockets.get(socket):
+            self.sockets[socket] = []
+            for item in held:
+                if isinstance(item, str):
+                    await _write(socket, item)
+                else:
+                    await socket.dispatch(item)
         if socket in self.sockets:
             self.sockets[socket] = None
 
     async def leave(self, socket) -> None:
+        for task in self.tasks.pop(socket, ()):
+            task.cancel()
         if socket not in self.sockets:
             return
         del self.sockets[socket]
@@ -89,22 +102,29 @@ class Feed:
             return
         self.closed = True
         _feeds.pop(self.key, None)
-        if self.listening:
-            self.listening.cancel()
-        if self.channel and self.subscribed:
+        for task in (self.listening, self.refreshing):
+            if task:
+                task.cancel()
+        if self.channel and self.subscribed_at is not None:
             with contextlib.suppress(*LAYER_TROUBLE):
                 await self.layer.group_discard(room_group(self.map_id), self.channel)
 
-    async def subscribe(self) -> None:
-        """Be in the room's group (again: a restarted Redis has forgotten it)."""
+    async def subscribe(self, unless_within: float = 0) -> None:
+        """Be in the room's group (again: a restarted Redis has forgotten it, and a layer
+        forgets a member after its group expiry, a day)."""
         async with self.lock:
+            now = time.monotonic()
+            if self.subscribed_at is not None and now - self.subscribed_at < unless_within:
+                return
             if self.channel is None:
                 # The default prefix, as presence.py says why.
                 self.channel = await self.layer.new_channel()
             await self.layer.group_add(room_group(self.map_id), self.channel)
-            self.subscribed = True
-            if self.listening is None and not self.closed:
+            self.subscribed_at = now
+            if (self.listening is None or self.listening.done()) and not self.closed:
                 self.listening = asyncio.ensure_future(self._listen())
+            if (self.refreshing is None or self.refreshing.done()) and not self.closed:
+                self.refreshing = asyncio.ensure_future(self._refresh())
 
     async def _listen(self) -> None:
         while True:
@@ -112,7 +132,12 @@ class Feed:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except LAYER_TROUBLE:
+            except Exception as error:  # the layer away, or worse: the feed lives on
+                log.log(
+                    logging.DEBUG if isinstance(error, LAYER_TROUBLE) else logging.WARNING,
+                    "room feed could not receive: %r",
+                    error,
+                )
                 await asyncio.sleep(1)  # the sockets' pings notice and say "paused"
                 continue
             try:
@@ -120,19 +145,39 @@ class Feed:
             except Exception:  # one bad message must not end the room's feed
                 log.exception("room message not delivered: %r", message.get("type"))
 
+    async def _refresh(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH)
+            with contextlib.suppress(Exception):  # the layer away: the next hour, or a join
+                await self.subscribe(unless_within=REFRESH / 2)
+
     async def heard(self, message: dict) -> None:
         text = frame_of(message)
-        if text is None:
-            for socket in list(self.sockets):
-                task = asyncio.ensure_future(socket.dispatch(message))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
-            return
-        for socket, held in list(self.sockets.items()):
-            if held is None:
+        for socket in list(self.sockets):
+            held = self.sockets.get(socket)
+            if held is not None:  # not live yet, or acting on a room message: keep order
+                if len(held) >= HOLD_MAX:  # a socket that never gets going: re-read instead
+                    held[:] = [REREAD]
+                held.append(text if text is not None else message)
+            elif text is not None:
                 await _write(socket, text)
-            else:
-                held.append(text)
+            else:  # it acts on it itself; what the room says meanwhile waits for it
+                self.sockets[socket] = []
+                self._act(socket, message)
+
+    def _act(self, socket, message: dict) -> None:
+        async def act():
+            await socket.dispatch(message)
+            await self.ready(socket)
+
+        task = asyncio.ensure_future(act())
+        self.tasks.setdefault(socket, set()).add(task)
+        task.add_done_callback(lambda done: self._acted(socket, done))
+
+    def _acted(self, socket, task: asyncio.Task) -> None:
+        self.tasks.get(socket, set()).discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("a socket could not act on a room message: %r", task.exception())
 
 
 async def _write(socket, text: str) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import json
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -56,6 +57,10 @@ FETCH_NOTHING = (
 )
 
 
+FOLDER_PREFIX = "journeymap-print-"
+HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+
+
 class BrowserGone(Exception):
     pass
 
@@ -66,35 +71,40 @@ class Browser:
         self.process: subprocess.Popen | None = None
         self.target = self.session = None
         self.ids = 0
-        self.received = b""
+        self.received = bytearray()
         self.events: list[dict] = []
 
     # The process -------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.folder = tempfile.TemporaryDirectory(prefix="journeymap-print-")
+        _forget_folders_of_the_dead()
+        self.folder = tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         commands_read, self.commands = os.pipe()
         self.answers, answers_write = os.pipe()
-        # Chromium reads commands on fd 3 and writes answers on fd 4; move ours out of the way.
-        commands_read, answers_write = (_above(fd, 5) for fd in (commands_read, answers_write))
-
-        def pipes_at_3_and_4():
-            os.dup2(commands_read, 3)
-            os.dup2(answers_write, 4)
-
+        # Chromium reads commands on fd 3 and writes answers on fd 4: bash puts our ends there
+        # (dash reads one-digit descriptors only); every other descriptor of the worker, its
+        # pipe to the server among them, stays behind (close_fds).
+        moved = f"3<&{commands_read} 4>&{answers_write} {commands_read}<&- {answers_write}>&-"
         profile = Path(self.folder.name, "profile")
-        self.process = subprocess.Popen(
-            [self.executable, *FLAGS, f"--user-data-dir={profile}"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=False,  # our own descriptors are not inheritable (PEP 446); 3 and 4 are
-            preexec_fn=pipes_at_3_and_4,  # noqa: PLW1509 - no lock is taken in it
-        )
-        os.close(commands_read)
-        os.close(answers_write)
+        try:
+            self.process = subprocess.Popen(
+                ["/bin/bash", "-c", f'exec "$@" {moved}', "chromium", self.executable, *FLAGS]
+                + [f"--user-data-dir={profile}"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+                pass_fds=(commands_read, answers_write),
+            )
+        except OSError:
+            for fd in (self.commands, self.answers):
+                os.close(fd)
+            raise
+        finally:
+            os.close(commands_read)
+            os.close(answers_write)
         self.target = self.session = None
-        self.received, self.events = b"", []
+        self.received, self.events = bytearray(), []
 
     def close(self) -> None:
         if self.process is None:
@@ -131,8 +141,8 @@ class Browser:
             document = Path(self.folder.name, "document.html")
             document.write_text(_fetching_nothing(html), encoding="utf-8")
             self.events.clear()
-            self._call("Page.navigate", {"url": document.as_uri()}, self.session)
-            self._wait_for("Page.loadEventFired")
+            loader = self._call("Page.navigate", {"url": document.as_uri()}, self.session)
+            self._wait_for_load(loader.get("loaderId"))
             answer = self._call("Page.printToPDF", PRINT, self.session)
             return base64.b64decode(answer["data"])
         except Exception:
@@ -147,6 +157,7 @@ class Browser:
         attached = self._call("Target.attachToTarget", {"targetId": self.target, "flatten": True})
         self.session = attached["sessionId"]
         self._call("Page.enable", session=self.session)
+        self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, self.session)
         self._call("Emulation.setScriptExecutionDisabled", {"value": True}, self.session)
 
     def _close_page(self) -> None:
@@ -174,32 +185,45 @@ class Browser:
             if "method" in answer:
                 self.events.append(answer)
 
-    def _wait_for(self, event: str) -> None:
-        while not any(
-            e["method"] == event and e.get("sessionId") == self.session for e in self.events
-        ):
+    def _wait_for_load(self, loader: str | None) -> None:
+        """The load of this navigation, not a late one of the blank page before it."""
+
+        def loaded():
+            return any(
+                e["method"] == "Page.lifecycleEvent"
+                and e.get("sessionId") == self.session
+                and e["params"].get("name") == "load"
+                and e["params"].get("loaderId") == loader
+                for e in self.events
+            )
+
+        while not loaded():
             answer = self._next()
             if "method" in answer:
                 self.events.append(answer)
 
     def _next(self) -> dict:
-        while b"\0" not in self.received:
+        while (end := self.received.find(b"\0")) < 0:
             chunk = os.read(self.answers, 1 << 20)
             if not chunk:
                 raise BrowserGone("the browser closed its pipe")
             self.received += chunk
-        message, self.received = self.received.split(b"\0", 1)
+        message = bytes(self.received[:end])
+        del self.received[: end + 1]
         return json.loads(message)
 
 
-def _above(fd: int, lowest: int) -> int:
-    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, lowest)
-    os.close(fd)
-    return moved
+def _forget_folders_of_the_dead() -> None:
+    """A worker killed at a limit leaves its browser's folder behind: remove those whose
+    worker is gone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fetching_nothing(html: str) -> str:
-    head = html.find("<head>")
-    if head < 0:
-        return FETCH_NOTHING + html
-    return html[: head + 6] + FETCH_NOTHING + html[head + 6 :]
+    head = HEAD.search(html)
+    if head is None:  # not what our templates make: a head of its own, first
+        return f"<head>{FETCH_NOTHING}</head>{html}"
+    return html[: head.end()] + FETCH_NOTHING + html[head.end() :]

@@ -27,37 +27,56 @@ def _path(folder: Path, key: str) -> Path:
 
 def claim(folder: Path, key: str) -> int | None:
     """The mark of `key`, held by this process (an open descriptor), or None if another holds
-    it (both then make it: the rare race of two orders in the same instant)."""
-    fd = os.open(_path(folder, key), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    it or the folder will not have it (then this process makes it on its own, as before)."""
+    path = _path(folder, key)
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                note(fd, {"state": "queued"})
+                return fd
+            # A mark released and removed between our open and our lock: take the new one.
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
         os.close(fd)
-        return None
-    note(fd, {"state": "queued"})
-    return fd
+    return None
 
 
 def note(fd: int, said: dict) -> None:
+    """Written over what was there and then cut to length, so a reader never finds it empty;
+    best effort (a full disk only costs the other processes their progress line)."""
     data = json.dumps({**said, "pid": os.getpid()}, ensure_ascii=False).encode()
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, data, 0)
+    with contextlib.suppress(OSError):
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
 
 
 def release(fd: int, folder: Path, key: str, failure: str = "") -> None:
     """The job is over: a failure stays readable for a while; a made PDF needs no mark."""
-    if failure:
-        note(fd, {"state": "failed", "reason": failure})
-    else:
+    try:
+        if failure:
+            note(fd, {"state": "failed", "reason": failure})
+        else:
+            with contextlib.suppress(OSError):
+                _path(folder, key).unlink()
+    finally:
         with contextlib.suppress(OSError):
-            _path(folder, key).unlink()
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    os.close(fd)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def asked_since(fd: int) -> float:
     """Seconds since someone asked another process about this job (or it was noted)."""
-    return time.time() - os.fstat(fd).st_mtime
+    try:
+        return time.time() - os.fstat(fd).st_mtime
+    except OSError:
+        return float("inf")
 
 
 def elsewhere(folder: Path, key: str) -> dict | None:
@@ -66,14 +85,15 @@ def elsewhere(folder: Path, key: str) -> dict | None:
     it failed, else None (nobody is on it: make it here). Asking keeps it wanted there."""
     try:
         fd = os.open(_path(folder, key), os.O_RDWR | os.O_CLOEXEC)
-    except FileNotFoundError:
+    except OSError:
         return None
     try:
         said = _read(fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:  # held: being made by another process
-            os.utime(fd)
+        except BlockingIOError:  # held: being made by another process
+            with contextlib.suppress(OSError):
+                os.utime(fd)
             return said
         fcntl.flock(fd, fcntl.LOCK_UN)
         if said.get("pid") == os.getpid():
@@ -81,6 +101,8 @@ def elsewhere(folder: Path, key: str) -> dict | None:
         if said.get("state") == "failed" and asked_since(fd) < FAILURE_SHOWN_FOR:
             return said
         return None  # left by a process that died, or an old failure
+    except OSError:
+        return None
     finally:
         os.close(fd)
 
@@ -96,6 +118,7 @@ def prune(folder: Path, older_than: float) -> None:
 
 def _read(fd: int) -> dict:
     try:
-        return json.loads(os.pread(fd, 4096, 0) or b"{}")
-    except ValueError:  # being written this very moment
+        said = json.loads(os.pread(fd, 4096, 0))
+    except (OSError, ValueError):  # just created, or being written this very moment
         return {"state": "queued"}
+    return said if isinstance(said, dict) and "state" in said else {"state": "queued"}

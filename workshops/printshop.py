@@ -307,7 +307,9 @@ class Printshop:
     def _finish(self, job: Job, state: str, reason: str = "") -> None:
         job.state, job.reason, job.html = state, reason, ""
         if job.mark is not None:
-            print_marks.release(job.mark, cache_dir(), job.key, reason if state == "failed" else "")
+            # Others are told a failure someone waits for; a job nobody wanted just goes.
+            told = reason if state == "failed" and job.wanted else ""
+            print_marks.release(job.mark, cache_dir(), job.key, told)
             job.mark = None
         job.done.set()
         # Done: the cached file answers from now on. Failed with nobody waiting: there is
