@@ -86,14 +86,23 @@ def django_db_setup(_database_reachable, django_db_setup):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_async_helper_connections(django_db_setup):
+def _close_async_helper_connections(django_db_setup, django_db_blocker):
     """asgiref runs sync ORM calls of async tests on one shared thread, which keeps its own
     connection; close it before the test database is dropped (PostgreSQL refuses otherwise)."""
     yield
     from asgiref.sync import SyncToAsync
-    from django.db import connections
+    from django.db import connection, connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    # Worker threads of async tests keep connections of their own (workshops/offthread.py)
+    # and are gone without closing them: end those sessions, or the test database cannot
+    # be dropped.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
