@@ -23,7 +23,7 @@ import time
 from autobahn.exception import Disconnected
 
 from workshops.broadcast import room_group
-from workshops.presence import LAYER_TROUBLE
+from workshops.presence import LAYER_TROUBLE, one_per_room
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +35,7 @@ REREAD = '{"type": "resync", "seq": null}'
 
 
 def feed_for(map_id: int, layer) -> Feed:
-    """This process's feed for a room (one per event loop: tests run several loops)."""
-    key = (id(asyncio.get_running_loop()), map_id)
-    feed = _feeds.get(key)
-    if feed is None or feed.closed:
-        feed = _feeds[key] = Feed(map_id, layer, key)
-    return feed
+    return one_per_room(_feeds, map_id, lambda key: Feed(map_id, layer, key))
 
 
 def frame_of(message: dict) -> str | None:

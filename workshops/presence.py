@@ -47,13 +47,18 @@ def group_of(map_id: int) -> str:
 _hubs: dict[tuple[int, int], Hub] = {}
 
 
-def hub_for(map_id: int, layer) -> Hub:
-    """This process's hub for a room (one per event loop: tests run several loops)."""
+def one_per_room(found: dict, map_id: int, make):
+    """This process's one hub (or feed) of a room, made by `make(key)` when there is none
+    or the last one closed; one per event loop (tests run several loops)."""
     key = (id(asyncio.get_running_loop()), map_id)
-    hub = _hubs.get(key)
-    if hub is None or hub.closed:
-        hub = _hubs[key] = Hub(map_id, layer, key)
-    return hub
+    each = found.get(key)
+    if each is None or each.closed:
+        each = found[key] = make(key)
+    return each
+
+
+def hub_for(map_id: int, layer) -> Hub:
+    return one_per_room(_hubs, map_id, lambda key: Hub(map_id, layer, key))
 
 
 class Hub:
