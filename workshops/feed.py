@@ -23,7 +23,7 @@ import time
 from autobahn.exception import Disconnected
 
 from workshops.broadcast import room_group
-from workshops.presence import LAYER_TROUBLE, one_per_room
+from workshops.presence import LAYER_TROUBLE, listen, one_per_room
 
 log = logging.getLogger(__name__)
 
@@ -122,23 +122,7 @@ class Feed:
                 self.refreshing = asyncio.ensure_future(self._refresh())
 
     async def _listen(self) -> None:
-        while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the layer away, or worse: the feed lives on
-                log.log(
-                    logging.DEBUG if isinstance(error, LAYER_TROUBLE) else logging.WARNING,
-                    "room feed could not receive: %r",
-                    error,
-                )
-                await asyncio.sleep(1)  # the sockets' pings notice and say "paused"
-                continue
-            try:
-                await self.heard(message)
-            except Exception:  # one bad message must not end the room's feed
-                log.exception("room message not delivered: %r", message.get("type"))
+        await listen(self.layer, self.channel, self.heard)  # pings notice a layer away
 
     async def _refresh(self) -> None:
         while True:

@@ -57,6 +57,25 @@ def one_per_room(found: dict, map_id: int, make):
     return each
 
 
+async def listen(layer, channel: str, heard) -> None:
+    """Receive on `channel` for ever, handing each message to `heard`: the layer away (or
+    any other error) costs a second, never the loop, and one bad message only itself."""
+    while True:
+        try:
+            message = await layer.receive(channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            level = logging.DEBUG if isinstance(error, LAYER_TROUBLE) else logging.WARNING
+            log.log(level, "could not receive on %s: %r", channel, error)
+            await asyncio.sleep(1)
+            continue
+        try:
+            await heard(message)
+        except Exception:
+            log.exception("a %r message was not handled", message.get("type"))
+
+
 def hub_for(map_id: int, layer) -> Hub:
     return one_per_room(_hubs, map_id, lambda key: Hub(map_id, layer, key))
 
@@ -179,16 +198,11 @@ class Hub:
             log.debug("presence not sent to the other hubs: %r", error)
 
     async def _listen(self) -> None:
-        while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except LAYER_TROUBLE:
-                await asyncio.sleep(1)  # the layer is away; the next roster mends it
-                continue
+        async def from_others(message):
             if message.get("hub") != self.channel:
                 await self.heard(message)
+
+        await listen(self.layer, self.channel, from_others)  # a lost batch: the next roster
 
     async def heard(self, message: dict) -> None:
         hub, kind = message["hub"], message["type"]
