@@ -115,8 +115,8 @@
       else if (frame.type === "welcome") me = frame.member.id;
       else if (frame.type === "go") goTo(frame.url);
       // The server's link to the others (Redis) is down: say so, and re-read on our own.
-      else if (frame.type === "paused") setStatus("paused");
-      else if (frame.type === "resumed") { setStatus("live"); resync(); }
+      else if (frame.type === "paused") { layerAway = true; setStatus("paused"); }
+      else if (frame.type === "resumed") { layerAway = false; setStatus("live"); resync(); }
     };
     socket.onclose = (event) => {
       socket = null;
@@ -333,6 +333,17 @@
     const moves = document.body.classList.contains("role-participant") || document.body.classList.contains("role-guest");
     if (moves && typeof url === "string" && url.startsWith("/") && location.pathname !== url) location.assign(url);
   }
+
+  // The browser knows at once when the network is gone; the socket may look open for a
+  // minute more (TCP notices late). Say so now, and back online re-read what was missed.
+  let layerAway = false;
+  window.addEventListener("offline", () => setStatus("reconnecting"));
+  window.addEventListener("online", () => {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      setStatus(layerAway ? "paused" : "live");
+      resync();
+    }
+  });
 
   connect();
   window.journeymapLive = { seq: () => seq, resync, members, socket: () => socket };

@@ -120,6 +120,20 @@ def test_an_offline_edit_stays_visible_with_retry_and_lands_once(room):
     assert Card.objects.filter(text="오프라인에서 쓴 생각").count() == 1
 
 
+def test_a_page_gone_offline_says_so_at_once_and_catches_up_when_back(room):
+    """The socket can look open for a minute after the network went: the badge follows the
+    browser's own knowledge, and what was missed arrives on return."""
+    journey_map, a, b = room
+    stage = journey_map.stages.get(name="고려")
+    a.context.set_offline(True)
+    expect(a.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
+    add_card(b, stage, "thought", "A가 오프라인일 때 쓴 생각")
+    expect(b.locator(f"#cards-{stage.pk}-thought")).to_contain_text("A가 오프라인일 때 쓴 생각")
+    a.context.set_offline(False)
+    expect(a.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(a.locator(f"#cards-{stage.pk}-thought")).to_contain_text("A가 오프라인일 때 쓴 생각")
+
+
 def test_after_a_server_restart_the_page_reconnects_and_catches_up(room, daphne):
     journey_map, a, _b = room
     stage = journey_map.stages.get(name="유지 및 추천")
