@@ -200,6 +200,12 @@ def test_a_facilitator_runs_the_four_steps_for_two_teams(daphne, screens, settin
     for page in (minji, seoyeon, junho):
         page.wait_for_url(present)
     expect(junho.locator("body")).to_contain_text("간편인증 도입 검토")
+    # Those watching see the MOTs there are, not an outlined toggle on every touchpoint.
+    unmarked = junho.locator(".mot-toggle[aria-pressed=false]")
+    assert unmarked.count() > 0
+    for toggle in unmarked.all():
+        expect(toggle).to_be_hidden()
+    expect(junho.locator(".mot-toggle[aria-pressed=true]").first).to_be_visible()
     shot(junho, "4-presenting")
     # Presenting is over: everyone back to their own team's map, from a page with no board.
     host.locator("#go-where").select_option("own")
