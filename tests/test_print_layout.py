@@ -56,6 +56,11 @@ def fill(journey_map, stages, cards: int) -> None:
     )
 
 
+def assert_every_card_printed(pages: list[str], cards: int) -> None:
+    text = "".join(pages)
+    assert all(f"카드{n:03d}" in text for n in range(cards))
+
+
 def test_every_grid_page_names_its_stages_and_its_lane(
     editor_client,
     journey_map,
@@ -76,8 +81,7 @@ def test_every_grid_page_names_its_stages_and_its_lane(
         assert all(stage.name in page for stage in stages), page[:200]
         assert any(name in page for name in LANE_NAMES), page[:200]
     assert any("(계속)" in page for page in grid)
-    text = "".join(pages)
-    assert all(f"카드{n:03d}" in text for n in range(300))
+    assert_every_card_printed(pages, 300)
 
 
 def test_thirty_stages_print_in_bands_that_each_name_their_stages(
@@ -100,8 +104,7 @@ def test_thirty_stages_print_in_bands_that_each_name_their_stages(
         for page in band_pages:
             assert all(f"단계이름{n - 1:02d}" in page for n in range(first, last + 1))
             assert any(name in page for name in LANE_NAMES)
-    text = "".join(pages)
-    assert all(f"카드{n:03d}" in text for n in range(300))
+    assert_every_card_printed(pages, 300)
 
 
 def test_a_card_too_long_for_paper_is_shortened_and_printed_in_full_at_the_end(

@@ -31,7 +31,6 @@ _feeds: dict[tuple[int, int], Feed] = {}
 REFRESH_ON_JOIN = 60  # seconds: a join re-adds the feed to its group if it is older
 REFRESH = 3600  # and it re-adds itself this often (a layer forgets members after a day)
 HOLD_MAX = 200  # frames held for one socket; past it, one "re-read the board" instead
-REREAD = '{"type": "resync", "seq": null}'
 
 
 def feed_for(map_id: int, layer) -> Feed:
@@ -52,6 +51,9 @@ def frame_of(message: dict) -> str | None:
     else:
         return None
     return json.dumps(frame, ensure_ascii=False)
+
+
+REREAD = frame_of({"type": "room.reread"})
 
 
 class Feed:
