@@ -97,7 +97,9 @@ def _close_async_helper_connections(django_db_setup, django_db_blocker):
     # Worker threads of async tests keep connections of their own (workshops/offthread.py)
     # and are gone without closing them: end those sessions, or the test database cannot
     # be dropped.
-    if connection.vendor == "postgresql":
+    # (Only when this run made a test database: pytest-django makes none if no test asks.)
+    made = connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
+    if connection.vendor == "postgresql" and made:
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

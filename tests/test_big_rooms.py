@@ -153,11 +153,11 @@ def test_a_killed_servers_sockets_stop_counting(django_user_model, redis_url):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_socket_access_checks_do_not_run_on_the_thread_http_views_share(
+async def test_socket_access_checks_do_not_run_on_the_thread_sockets_share(
     django_user_model, monkeypatch
 ):
-    """The one thread every sync view runs on (asgiref's thread-sensitive executor) never
-    runs a socket's access check: a join storm does not queue in front of edits."""
+    """The one thread every socket's ORM calls run on (asgiref's thread-sensitive executor)
+    never runs a socket's access check: a join storm does not queue in front of the room."""
     import threading
 
     from workshops import access

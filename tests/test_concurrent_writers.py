@@ -12,6 +12,8 @@ import threading
 from collections import Counter
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from maps.models import Card, JourneyMap, Lane
@@ -40,12 +42,17 @@ def test_twenty_writers_at_once_all_land(daphne, django_user_model):
             ] += 1
 
     threads = [threading.Thread(target=write, args=(n, e)) for n, e in enumerate(editors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    with _database_sessions(f"journeymap:{daphne.process.pid}") as sessions:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
 
-    assert statuses == {200: WRITERS * CARDS_EACH}
+    assert statuses == {200: WRITERS * CARDS_EACH}, daphne.log()[-4000:]
+    # Each request runs on a thread of its own: without the pool, 100 writes held 86
+    # PostgreSQL connections at once (the server allows 100 in all).
+    pool = settings.DATABASES["default"]["OPTIONS"].get("pool", {}).get("max_size", 0)
+    assert 0 < sessions.most <= pool if connection.vendor == "postgresql" else pool == 0
     positions = list(
         stage.cards.filter(lane=Lane.ACTION).order_by("position").values_list("position", flat=True)
     )
@@ -53,6 +60,40 @@ def test_twenty_writers_at_once_all_land(daphne, django_user_model):
     journey_map.refresh_from_db()
     assert journey_map.seq >= WRITERS * CARDS_EACH
     assert "database is locked" not in daphne.log()
+
+
+class _Sessions:
+    most = 0
+
+
+@contextlib.contextmanager
+def _database_sessions(application: str):
+    """The most sessions `application` had open on PostgreSQL meanwhile (0 on SQLite)."""
+    sessions, done = _Sessions(), threading.Event()
+
+    def sample():
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("pool", None)
+        params.pop("cursor_factory", None)
+        with psycopg.connect(**params, autocommit=True) as probe:
+            while not done.wait(0.01):
+                (count,) = probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                    [application],
+                ).fetchone()
+                sessions.most = max(sessions.most, count)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if connection.vendor == "postgresql":
+        sampler.start()
+    try:
+        yield sessions
+    finally:
+        done.set()
+        if sampler.is_alive():
+            sampler.join(5)
 
 
 def _editors(daphne, django_user_model, journey_map, prefix: str, count: int = 2) -> list:

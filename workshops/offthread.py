@@ -1,27 +1,26 @@
-"""Work that need not wait for, nor hold up, the one thread Django's sync views share."""
+"""Work that need not wait for, nor hold up, the one thread the sockets' ORM calls share."""
 
 from asgiref.sync import sync_to_async
 from django.db import connection
 
 
 def off_thread(function):
-    """The cache calls (Redis) off the one thread the ORM calls share: 300 sockets may open
-    at once, and the HTTP views wait on that thread."""
+    """The cache calls (Redis) off the one thread the sockets' ORM calls share: 300 sockets
+    may open at once."""
     return sync_to_async(function, thread_sensitive=False)
 
 
-def db_off_thread(function, *, keep_connection: bool = True):
-    """Database reads on a worker thread with a connection of its own, not on the one thread
-    every HTTP view waits for: a room of 300 sockets opening at once (who they are, whether
-    they may stay) or a 1,000-card map read for its PDF does not queue in front of anyone's
-    edit. The worker's connection stays open for the next call (opening one cost a sixth of
-    a join storm), unless an error broke it or the caller is rare enough to close it."""
+def db_off_thread(function):
+    """Database reads on a worker thread, not on the one thread every socket's ORM calls
+    wait for: a room of 300 sockets opening at once (who they are, whether they may stay) or
+    a 1,000-card map read for its PDF does not queue in front of anyone. The connection goes
+    back after each call (to PostgreSQL's pool; SQLite opens a file), so threads that come
+    and go hold none."""
 
     def run(*args):
         try:
             return function(*args)
         finally:
-            if connection.errors_occurred or not keep_connection:
-                connection.close()
+            connection.close()
 
     return sync_to_async(run, thread_sensitive=False)

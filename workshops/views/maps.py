@@ -54,8 +54,8 @@ def _upload(request):
 @require_POST
 async def map_import(request):
     """Reading and checking a big file takes a second or more of CPU and needs no database:
-    it runs on a worker thread, not the one thread every other person's request waits for,
-    so their edits go on meanwhile; only the short bulk write runs there."""
+    it runs on a worker thread, not the request's own thread (which holds a pooled database
+    connection); only the short bulk write runs there."""
     form = await sync_to_async(_upload)(request)
     if not isinstance(form, MapImportForm):
         return form  # not logged in

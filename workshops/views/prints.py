@@ -53,7 +53,7 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
         if (answer := await _made_elsewhere(request, order)) is not None:
             return answer
         # A big map is not read where the views wait; one read a PDF: no connection kept.
-        render = await db_off_thread(order.read, keep_connection=False)()
+        render = await db_off_thread(order.read)()
         job = shop.order(order.key, (get_language(), render))  # rendered by the worker
     if request.htmx:
         return _progress(shop, job, order)
