@@ -44,3 +44,11 @@ def document_context(journey_map, *, team: str = "") -> dict:
 
 def print_html(journey_map, *, team: str = "") -> str:
     return render_to_string("maps/print.html", document_context(journey_map, team=team))
+
+
+def print_html_of(map_id: int, team: str = "") -> str:
+    """The same, from the map's id: what the PDF worker is sent, so the map is read there
+    (a thousand cards' rows and their pickling cost the server nothing)."""
+    from maps.models import JourneyMap
+
+    return print_html(JourneyMap.objects.select_related("persona").get(pk=map_id), team=team)

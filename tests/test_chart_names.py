@@ -76,11 +76,13 @@ def test_compare_with_a_saved_version_and_another_map(editor_client, hostile_map
         assert response.status_code == 200, name
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF worker reads committed rows
 def test_a_map_pdf_with_such_names(editor_client, hostile_map):
     response = editor_client.get(reverse("maps:export-pdf", args=[hostile_map.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF worker reads committed rows
 def test_team_names_in_the_gallery_the_reveal_and_the_workshop_pdf(editor, editor_client):
     workshop = Workshop.create(
         title="$워크숍$",

@@ -66,6 +66,7 @@ def test_the_compare_chart_is_drawn_once_per_choice(editor_client, journey_map, 
     assert len(drawn) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF worker reads committed rows
 def test_pdf_exports_are_limited_per_person(
     editor_client, journey_map, settings, client, join, monkeypatch
 ):

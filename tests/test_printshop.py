@@ -4,6 +4,7 @@ long, grows too big or is no longer wanted really stopped, browser and all."""
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 
@@ -39,6 +40,35 @@ def test_an_unchanged_map_is_made_once_and_a_change_makes_it_again(
     )
     assert editor_client.get(url).status_code == 200
     assert len(made) == 2
+
+
+def test_the_worker_is_sent_the_map_s_id_and_reads_the_map_itself(
+    editor_client, journey_map, stages, shop, monkeypatch, poppler, tmp_path
+):
+    """The server neither reads a big map's rows for its PDF nor pickles them: the job that
+    crosses to the worker is the same few hundred bytes for 3 cards or 300."""
+    import pickle
+
+    shop, made = shop
+    sent = []
+    order = shop.order
+    monkeypatch.setattr(shop, "order", lambda key, html: sent.append(html) or order(key, html))
+    url = reverse("maps:export-pdf", args=[journey_map.pk])
+    Card.objects.create(journey_map=journey_map, stage=stages[0], lane=Lane.ACTION, text="첫 카드")
+    assert editor_client.get(url).status_code == 200
+    Card.objects.bulk_create(
+        Card(journey_map=journey_map, stage=stages[n % 4], lane=Lane.ACTION, text=f"카드 {n}" * 9)
+        for n in range(300)
+    )
+    journey_map.bump()  # as every edit does: a new state, a new PDF
+    pdf = editor_client.get(url)
+    assert pdf.status_code == 200 and len(made) == 2
+    small, big = (len(pickle.dumps(job)) for job in sent)
+    assert big == small < 1000
+    path = tmp_path / "map.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "카드 299" in text  # read by the worker, after the 300 were added
 
 
 def test_the_page_sees_progress_then_gets_the_file(editor_client, journey_map, stages, shop):

@@ -89,6 +89,7 @@ def test_the_csv_never_starts_a_cell_with_a_formula(hostile):
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")), cell
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF worker reads committed rows
 def test_the_pdf_prints_hostile_text_as_text(hostile, tmp_path):
     _workshop, journey_map, facilitator = hostile
     response = facilitator.get(reverse("maps:export-pdf", args=[journey_map.pk]))

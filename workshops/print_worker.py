@@ -1,11 +1,12 @@
 """The process that turns print HTML into PDF bytes, away from the server (workshops/printshop.py
 starts it and talks to it through a pipe).
 
-The server reads what a document shows from the database (a twentieth of a second for 1,000
-cards) and sends it here, pickled, with the function that renders its HTML; this process
-renders the HTML (a quarter of a second, which in the server held the interpreter for every
-other request) and lays out the PDF (seconds). It sets Django up for the templates but opens
-no database connection: everything it renders arrived with the job. Headless Chromium is
+The server sends a function that makes a document's HTML, with the map's or workshop's id:
+this process reads it from the database (a twentieth of a second for 1,000 cards, and the
+pickling of what was read, which the server did before), renders the HTML (a quarter of a
+second, which in the server held the interpreter for every other request) and lays out the
+PDF (seconds). It uses the server's database (in tests, the test database, whose name the
+server passes), through a plain connection closed after each job. Headless Chromium is
 started once and kept warm (workshops/print_browser.py); WeasyPrint is the fallback where no
 Chromium is installed.
 benchmarks/README.md has the measurements that chose Chromium.
@@ -26,7 +27,7 @@ import time
 BIG_DOCUMENT = 500_000
 
 
-def serve(conn, engine: str, chromium: str) -> None:
+def serve(conn, engine: str, chromium: str, database: str) -> None:
     """Answer ("ok", bytes) or ("failed", reason) for each job received (HTML, or a language
     and a function that renders it), until the pipe closes (the server went away) or SIGTERM
     (the server is stopping)."""
@@ -41,6 +42,7 @@ def serve(conn, engine: str, chromium: str) -> None:
     import django
 
     django.setup()  # the server's settings, from DJANGO_SETTINGS_MODULE
+    _use_database(database)
     if engine == "chromium":
         from workshops.print_browser import Browser
 
@@ -64,7 +66,25 @@ def _loop(conn, render) -> None:
             conn.send(("ok", render(html)))
         except Exception as error:  # noqa: BLE001 - said to the person waiting, never raised
             conn.send(("failed", f"{type(error).__name__}: {str(error)[:200]}"))
+        finally:
+            _close_database()
         html = None
+
+
+def _use_database(name: str) -> None:
+    """The server's database by name (the test database in tests), without a pool: one job
+    at a time needs one connection, held only while it reads."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    database["NAME"] = name
+    database.get("OPTIONS", {}).pop("pool", None)
+
+
+def _close_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
 
 
 def _give_back_memory() -> None:

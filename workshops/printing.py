@@ -42,6 +42,11 @@ def render_workshop(context: dict) -> str:
     return render_to_string("workshops/print.html", context)
 
 
+def print_html_of(workshop_id: int) -> str:
+    """The workshop's HTML from its id: the PDF worker reads it (workshops/print_worker.py)."""
+    return render_workshop(workshop_context(Workshop.objects.get(pk=workshop_id)))
+
+
 def what_it_shows(workshop: Workshop) -> tuple:
     """What the workshop's document changes with: each team's map state, who took part in
     which team, and the language it is written in."""

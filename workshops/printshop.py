@@ -46,7 +46,7 @@ def nobody_waits() -> PrintFailed:
 @dataclass
 class Job:
     key: str
-    # The HTML, or (language, a picklable function that renders it with no database).
+    # The HTML, or (language, a picklable function that makes it, reading in the worker).
     html: str | tuple
     state: str = "queued"  # queued → making → done | failed
     reason: str = ""
@@ -144,7 +144,7 @@ class Worker:
         self.conn, theirs = context.Pipe()
         self.process = context.Process(
             target=print_worker.serve,
-            args=(theirs, settings.PDF_ENGINE, settings.CHROMIUM),
+            args=(theirs, settings.PDF_ENGINE, settings.CHROMIUM, _database_name()),
             name="journeymap-print",
             daemon=True,
         )
@@ -211,6 +211,13 @@ class Worker:
             time.sleep(0.05)
         self.conn.close()
         self.process = self.conn = None
+
+
+def _database_name() -> str:
+    """The database this server uses now: a test run's is not the settings' name."""
+    from django.db import connections
+
+    return str(connections["default"].settings_dict["NAME"])
 
 
 def alive(pid: int) -> bool:

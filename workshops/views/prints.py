@@ -14,7 +14,6 @@ from functools import partial
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -28,11 +27,11 @@ from workshops.views.downloads import download, export_name
 
 @dataclass
 class Order:
-    """What one PDF download asks for: its file name, the key of what it shows, and how to
-    read what it shows from the database: `read()` is called only when no PDF of that state
-    exists (that is where the rate limit counts) and returns how to render its HTML without
-    the database, a picklable function the printshop's worker calls: a quarter of a second
-    for 1,000 cards that other requests do not wait behind."""
+    """What one PDF download asks for: its file name, the key of what it shows, and `read()`,
+    called only when no PDF of that state exists (that is where the rate limit counts), which
+    returns a picklable function that makes the HTML, called by the printshop's worker. A map
+    or a workshop is read there, from its id: a thousand cards' rows, their pickling and a
+    quarter of a second of templates cost the server nothing."""
 
     name: str
     key: str
@@ -52,7 +51,6 @@ async def pdf_download(prepare, request, *args) -> HttpResponse:
             return _file(content, order.name)
         if (answer := await _made_elsewhere(request, order)) is not None:
             return answer
-        # A big map is not read where the views wait; one read a PDF: no connection kept.
         render = await db_off_thread(order.read)()
         job = shop.order(order.key, (get_language(), render))  # rendered by the worker
     if request.htmx:
@@ -156,8 +154,7 @@ def _map_order(request, map_id: int) -> Order:
 
     def read():
         limit_heavy(request, "pdf")
-        context = pdf.document_context(journey_map, team=heading)
-        return partial(render_to_string, "maps/print.html", context)
+        return partial(pdf.print_html_of, journey_map.pk, heading)  # read by the PDF worker
 
     key = printshop.cache_key("map", *printshop.state_of(journey_map), heading, get_language())
     return Order(export_name(journey_map, _("journey map") + ".pdf"), key, read)

@@ -95,7 +95,7 @@ def _workshop_order(request, workshop_id: int) -> Order:
 
     def read():
         access.limit_heavy(request, "pdf")
-        return partial(printing.render_workshop, printing.workshop_context(workshop))
+        return partial(printing.print_html_of, workshop.pk)  # read by the PDF worker
 
     key = printshop.cache_key("workshop", workshop.pk, *printing.what_it_shows(workshop))
     return Order(export_name(workshop, _("workshop") + ".pdf"), key, read)
