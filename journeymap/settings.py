@@ -133,6 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # Which process holds which sessions, in pg_stat_activity.
     options.setdefault("application_name", f"journeymap:{os.getpid()}")
+    # A database that does not answer (not one that refuses) is given up on like one away.
+    options.setdefault("connect_timeout", 5)
     options["pool"] = {
         "min_size": 2,
         "max_size": int(os.environ.get("JOURNEYMAP_DB_POOL_SIZE", "16")),

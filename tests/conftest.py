@@ -94,9 +94,8 @@ def _close_async_helper_connections(django_db_setup, django_db_blocker):
     from django.db import connection, connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-    # Worker threads of async tests keep connections of their own (workshops/offthread.py)
-    # and are gone without closing them: end those sessions, or the test database cannot
-    # be dropped.
+    # Threads of async tests (asgiref's, Channels') that ended without closing a connection
+    # leave sessions behind: end them, or the test database cannot be dropped.
     # (Only when this run made a test database: pytest-django makes none if no test asks.)
     made = connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
     if connection.vendor == "postgresql" and made:

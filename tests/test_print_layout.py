@@ -14,7 +14,7 @@ from maps import print_layout
 from maps.board import Board
 from maps.models import ActionPlan, Card, EmotionCard, Lane, Stage, TouchpointFigures
 
-# A PDF's map is read off the views' thread, on a connection of its own: it sees committed rows.
+# A PDF's map is read by the worker process, on a connection of its own: it sees committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LANE_NAMES = ("고객 행동", "접점", "생각", "불편", "기회")

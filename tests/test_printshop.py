@@ -16,7 +16,7 @@ from maps.models import Card, Lane
 from tests.test_multiprocess import editor_session  # noqa: F401
 from workshops import printshop
 
-# A PDF's map is read off the views' thread, on a connection of its own: it sees committed rows.
+# A PDF's map is read by the worker process, on a connection of its own: it sees committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HX = {"HTTP_HX_REQUEST": "true"}

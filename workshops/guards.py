@@ -74,8 +74,9 @@ class SocketGuards:
     async def dispatch(self, message):
         # Channels' own dispatch first closes stale database connections on the one shared
         # sync thread, for every message of every socket: a push to 300 sockets queued 300
-        # hops onto the thread that also runs the HTTP views. This consumer touches the
-        # database only through database_sync_to_async, which does that itself.
+        # hops onto the thread every socket's ORM calls share. This consumer touches the
+        # database only through database_sync_to_async and db_off_thread, which close their
+        # connections themselves.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")

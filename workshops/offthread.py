@@ -10,6 +10,22 @@ def off_thread(function):
     return sync_to_async(function, thread_sensitive=False)
 
 
+def then_give_back(function):
+    """Sync work of an async view on the request's own thread, whose database connection goes
+    back to the pool after it: a view that then waits (a PDF download, up to minutes) or
+    computes (a file being read) holds none of the pool's few connections meanwhile."""
+
+    def run(*args):
+        try:
+            return function(*args)
+        finally:
+            # Inside a transaction it is not ours to give back (a test's, around the request).
+            if not connection.in_atomic_block:
+                connection.close()
+
+    return sync_to_async(run)
+
+
 def db_off_thread(function):
     """Database reads on a worker thread, not on the one thread every socket's ORM calls
     wait for: a room of 300 sockets opening at once (who they are, whether they may stay) or

@@ -66,25 +66,26 @@ def _loop(conn, render) -> None:
             conn.send(("ok", render(html)))
         except Exception as error:  # noqa: BLE001 - said to the person waiting, never raised
             conn.send(("failed", f"{type(error).__name__}: {str(error)[:200]}"))
-        finally:
-            _close_database()
         html = None
 
 
 def _use_database(name: str) -> None:
     """The server's database by name (the test database in tests), without a pool: one job
-    at a time needs one connection, held only while it reads."""
+    at a time needs one connection, held only while it reads. A document is read in one
+    transaction that sees one state of the map (an edit meanwhile is not half in it) and
+    takes no lock: PostgreSQL's repeatable read, SQLite's deferred read transaction."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     database["NAME"] = name
-    database.get("OPTIONS", {}).pop("pool", None)
+    options = database.setdefault("OPTIONS", {})
+    options.pop("pool", None)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        from psycopg import IsolationLevel
 
-
-def _close_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
+        options["isolation_level"] = IsolationLevel.REPEATABLE_READ
+    else:
+        options["transaction_mode"] = "DEFERRED"
 
 
 def _give_back_memory() -> None:
@@ -96,10 +97,15 @@ def _give_back_memory() -> None:
 
 
 def _html(language: str, render) -> str:
+    from django.db import connections, transaction
     from django.utils import translation
 
-    with translation.override(language):
-        return render()
+    try:
+        with translation.override(language), transaction.atomic():
+            return render()
+    finally:
+        with contextlib.suppress(Exception):  # the layout that follows needs no connection
+            connections.close_all()
 
 
 def _leave_with_parent() -> None:

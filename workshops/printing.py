@@ -14,7 +14,7 @@ from workshops.models import Workshop
 
 def workshop_context(workshop: Workshop) -> dict:
     """What workshops/print.html needs, read from the database (`render_workshop` makes the
-    HTML of it, on a thread of its own)."""
+    HTML of it); both run in the PDF worker (`print_html_of`)."""
     documents = []
     for team in workshop.teams.select_related("journey_map__persona", "workshop"):
         document = pdf.document_context(team.journey_map, team=team.heading)

@@ -16,6 +16,7 @@ from maps.models import Channel, JourneyMap, Lane
 from maps.templatetags.maps_tags import emotion_summary
 from workshops.access import author, editable_maps, login_required, require_editor
 from workshops.actions import maps as actions
+from workshops.offthread import then_give_back
 
 
 def _list(request, *, form=None, import_form=None, status=200):
@@ -54,9 +55,9 @@ def _upload(request):
 @require_POST
 async def map_import(request):
     """Reading and checking a big file takes a second or more of CPU and needs no database:
-    it runs on a worker thread, not the request's own thread (which holds a pooled database
-    connection); only the short bulk write runs there."""
-    form = await sync_to_async(_upload)(request)
+    it runs on a worker thread, and the request holds no pooled database connection meanwhile;
+    only the short bulk write runs on the request's own thread."""
+    form = await then_give_back(_upload)(request)
     if not isinstance(form, MapImportForm):
         return form  # not logged in
     if form.is_valid():

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import get_language, ngettext
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 from maps import pdf
 from workshops import printshop
 from workshops.access import get_map, limit_heavy, login_required
-from workshops.offthread import db_off_thread
+from workshops.offthread import db_off_thread, then_give_back
 from workshops.views.downloads import download, export_name
 
 
@@ -39,9 +38,9 @@ class Order:
 
 
 async def pdf_download(prepare, request, *args) -> HttpResponse:
-    """`prepare(request, *args)` checks access where every sync view runs and returns an Order
-    (or a response: not logged in)."""
-    order = await sync_to_async(prepare)(request, *args)
+    """`prepare(request, *args)` checks access and returns an Order (or a response: not logged
+    in); its connection goes back before any waiting."""
+    order = await then_give_back(prepare)(request, *args)
     if isinstance(order, HttpResponse):
         return order
     shop = printshop.shop()
