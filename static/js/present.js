@@ -15,7 +15,15 @@
     const grid = document.getElementById("board-grid");
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
     const columns = grid ? grid.querySelectorAll(".stage-column").length : 4;
-    const least = (7.5 + 15.5 * Math.max(columns, 1)) * rem;
+    // The grid at its narrowest, as laid out (gaps, padding, a long word), not only by rule:
+    // a phone scrolled sideways by the difference.
+    let narrowest = 0;
+    if (grid) {
+      grid.style.width = "min-content";
+      narrowest = grid.getBoundingClientRect().width;
+      grid.style.width = "";
+    }
+    const least = Math.max((7.5 + 15.5 * Math.max(columns, 1)) * rem, narrowest);
     const width = document.documentElement.clientWidth - 48;
     const top = stage.getBoundingClientRect().top;
     const bottom = grid ? grid.getBoundingClientRect().bottom : stage.getBoundingClientRect().bottom;

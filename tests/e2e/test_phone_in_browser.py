@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from maps.models import Card, EmotionCard, Lane, OpportunityScore
 from tests.conftest import load_demo
-from tests.e2e.conftest import watch
+from tests.e2e.conftest import log_in, watch
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -118,4 +118,34 @@ def test_a_laptop_shows_four_stages_with_their_lane_labels(browser, live_server)
         assert box["x"] + box["width"] <= 1280
     assert page.locator(".lane-labels").bounding_box()["x"] < 40
     page.context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize(
+    "device",
+    [
+        {"viewport": {"width": 1280, "height": 720}},
+        {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    ],
+    ids=["laptop", "phone"],
+)
+def test_the_presentation_fits_the_width_of_a_laptop_and_a_phone(browser, live_server, device):
+    """The map is zoomed to the screen's width (its empty "add a stage" column left out);
+    on a phone the bar wraps and the keyboard's hint is not shown."""
+    load_demo()
+    workshop = Workshop.objects.get(closed_at=None)
+    team = workshop.teams.first()
+    context = browser.new_context(locale="ko-KR", **device)
+    page = context.new_page()
+    errors: list = []
+    watch(page, errors)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/present/{team.pk}/")
+    width = device["viewport"]["width"]
+    expect(page.locator(".stage-column")).to_have_count(team.journey_map.stages.count())
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    last = page.locator(".stage-column").last.bounding_box()
+    assert last["x"] + last["width"] <= width
+    expect(page.locator(".present-keys")).to_be_visible(visible=not device.get("has_touch"))
+    context.close()
     assert not errors, errors
