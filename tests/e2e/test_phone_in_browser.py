@@ -149,3 +149,21 @@ def test_the_presentation_fits_the_width_of_a_laptop_and_a_phone(browser, live_s
     expect(page.locator(".present-keys")).to_be_visible(visible=not device.get("has_touch"))
     context.close()
     assert not errors, errors
+
+
+def test_the_facilitator_s_console_reads_on_a_phone(browser, live_server):
+    """One column on a narrow screen, the header's buttons wrapping: nothing off to the side."""
+    load_demo()
+    workshop = Workshop.objects.get(closed_at=None)
+    context = browser.new_context(
+        locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    errors: list = []
+    watch(page, errors)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    expect(page.locator(".join-code")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    context.close()
+    assert not errors, errors
