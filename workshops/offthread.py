@@ -10,10 +10,9 @@ def off_thread(function):
     return sync_to_async(function, thread_sensitive=False)
 
 
-def then_give_back(function):
-    """Sync work of an async view on the request's own thread, whose database connection goes
-    back to the pool after it: a view that then waits (a PDF download, up to minutes) or
-    computes (a file being read) holds none of the pool's few connections meanwhile."""
+def _giving_back(function):
+    """`function`, after which the thread's database connection goes back (to PostgreSQL's
+    pool; SQLite opens a file), so a thread that comes and goes or waits holds none."""
 
     def run(*args):
         try:
@@ -23,20 +22,18 @@ def then_give_back(function):
             if not connection.in_atomic_block:
                 connection.close()
 
-    return sync_to_async(run)
+    return run
+
+
+def then_give_back(function):
+    """Sync work of an async view on the request's own thread, whose connection goes back
+    after it: a view that then waits (a PDF download, up to minutes) or computes (a file being
+    read) holds none of the pool's few connections meanwhile."""
+    return sync_to_async(_giving_back(function))
 
 
 def db_off_thread(function):
     """Database reads on a worker thread, not on the one thread every socket's ORM calls
     wait for: a room of 300 sockets opening at once (who they are, whether they may stay) or
-    a 1,000-card map read for its PDF does not queue in front of anyone. The connection goes
-    back after each call (to PostgreSQL's pool; SQLite opens a file), so threads that come
-    and go hold none."""
-
-    def run(*args):
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    return sync_to_async(run, thread_sensitive=False)
+    a 1,000-card map read for its PDF does not queue in front of anyone."""
+    return sync_to_async(_giving_back(function), thread_sensitive=False)
