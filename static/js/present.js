@@ -5,6 +5,7 @@
   "use strict";
   const stage = document.getElementById("present-stage");
   const KEY = "journeymap-present-zoom";
+  const PHONE = window.matchMedia("(max-width: 600px)"); // the board's one-stage layout
   let step = Number(sessionStorage.getItem(KEY) || 0); // steps of 10 % from "fit"
 
   // "Fit": the map's title and grid fill the screen's height, as long as every stage column
@@ -12,6 +13,7 @@
   function fit() {
     if (!stage) return;
     stage.style.zoom = 1;
+    if (PHONE.matches) return; // a phone reads the map as its board: one stage at a time
     const grid = document.getElementById("board-grid");
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
     const columns = grid ? grid.querySelectorAll(".stage-column").length : 4;

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from maps.models import Card, EmotionCard, Lane, OpportunityScore
+from maps.models import Card, EmotionCard, Lane, OpportunityScore, Stage
 from tests.conftest import load_demo
 from tests.e2e.conftest import log_in, watch
 from workshops.models import Workshop
@@ -130,11 +130,15 @@ def test_a_laptop_shows_four_stages_with_their_lane_labels(browser, live_server)
     ids=["laptop", "phone"],
 )
 def test_the_presentation_fits_the_width_of_a_laptop_and_a_phone(browser, live_server, device):
-    """The map is zoomed to the screen's width (its empty "add a stage" column left out);
-    on a phone the bar wraps and the keyboard's hint is not shown."""
+    """A laptop: the map (seven stages) zoomed to the screen's width, its empty "add a
+    stage" column left out. A phone reads it as its board: one stage at a time with the row
+    of stage names, the bar wrapped, no keyboard hint. Neither scrolls sideways."""
     load_demo()
     workshop = Workshop.objects.get(closed_at=None)
     team = workshop.teams.first()
+    for n in range(3):
+        Stage.objects.create(journey_map=team.journey_map, name=f"추가 단계 {n}", position=10 + n)
+    phone = bool(device.get("has_touch"))
     context = browser.new_context(locale="ko-KR", **device)
     page = context.new_page()
     errors: list = []
@@ -144,9 +148,15 @@ def test_the_presentation_fits_the_width_of_a_laptop_and_a_phone(browser, live_s
     width = device["viewport"]["width"]
     expect(page.locator(".stage-column")).to_have_count(team.journey_map.stages.count())
     assert page.evaluate("document.documentElement.scrollWidth") == width
-    last = page.locator(".stage-column").last.bounding_box()
-    assert last["x"] + last["width"] <= width
-    expect(page.locator(".present-keys")).to_be_visible(visible=not device.get("has_touch"))
+    if phone:
+        switch = page.locator("#stage-switch button")
+        expect(switch).to_have_count(7)
+        switch.last.click()
+        expect(page.locator(".stage-column").last).to_be_in_viewport()
+    else:
+        last = page.locator(".stage-column").last.bounding_box()
+        assert last["x"] + last["width"] <= width
+    expect(page.locator(".present-keys")).to_be_visible(visible=not phone)
     context.close()
     assert not errors, errors
 
